@@ -1,0 +1,45 @@
+"""The `tierslieux` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .paths import VENUES_DIR
+from .report import print_report
+from .validate import validate
+
+
+def _validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [VENUES_DIR]
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"{p}: erreur : ce fichier ou dossier n'existe pas.", file=sys.stderr)
+    if missing:
+        return 2
+    result = validate(paths)
+    print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
+    return 1 if result.errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tierslieux", description="Outils de l'annuaire des tiers-lieux.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("validate", help="vérifier des fiches de lieux",
+                           description="Vérifie les fiches (par défaut : content/venues/).")
+    check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
+    check.set_defaults(func=_validate)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"erreur : fichier introuvable : {exc.filename}. Lancez « make site » une "
+              "première fois pour installer les données de référence.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Validate venue files: read each once, check it, report every problem of every file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .enrich import enrich
+from .paths import ROOT, VENUES_DIR
+from .problems import Problem
+from .refcheck import RefChecker
+from .refdata import ReferenceData, reference_data
+from .schemacheck import check_schema
+from .venue import Venue
+from .yamlload import load_file
+
+
+@dataclass
+class Result:
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def display_path(path: Path) -> str:
+    """Paths as a contributor sees them in the repository."""
+    resolved = path.resolve()
+    for base in (Path.cwd(), ROOT):
+        try:
+            return str(resolved.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Venue files under the given files or folders; stray files are reported, not skipped."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if candidate.is_dir() or candidate.name.startswith("."):
+                    continue
+                if candidate.suffix == ".yml":
+                    files.append(candidate)
+                else:
+                    problems.append(Problem(
+                        display_path(candidate), 1, "extension-invalide", "",
+                        f"le fichier « {candidate.name} » n'est pas une fiche .yml.",
+                        "Renommez-le en .yml s'il s'agit d'une fiche, sinon retirez-le de "
+                        "content/venues/."))
+        elif path.suffix != ".yml" and path.exists():
+            problems.append(Problem(display_path(path), 1, "extension-invalide", "",
+                                    f"le fichier « {path.name} » n'est pas une fiche .yml.",
+                                    "Les fiches se terminent par .yml."))
+        else:
+            files.append(path)
+    return sorted(set(files)), problems
+
+
+def _duplicate_ids(files: list[Path], others: Iterable[Path]) -> list[Problem]:
+    """Ids equal file names (checked elsewhere), so uniqueness is a check on names."""
+    by_stem: dict[str, set[Path]] = defaultdict(set)
+    for f in [*files, *others]:
+        by_stem[f.stem].add(f.resolve())
+    checked = {f.resolve() for f in files}
+    out = []
+    for f in files:
+        same = sorted(by_stem[f.stem] - {f.resolve()})
+        if same and f.resolve() in checked:
+            names = ", ".join(display_path(s) for s in same)
+            out.append(Problem(display_path(f), 1, "id-duplique", "id",
+                               f"l'identifiant « {f.stem} » est déjà pris par {names}.",
+                               "Chaque lieu a un identifiant unique : choisissez-en un autre "
+                               "(par exemple en ajoutant le nom de la commune)."))
+    return out
+
+
+def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = None,
+             universe: Path | None = VENUES_DIR) -> Result:
+    """Check files (and folders of files); `universe` holds every venue, for unique ids."""
+    ref = ref or reference_data()
+    files, problems = collect(paths)
+    others = universe.rglob("*.yml") if universe and universe.is_dir() else ()
+    result = Result(files=[display_path(f) for f in files], problems=problems)
+    checker = RefChecker(ref)
+    for file in files:
+        shown = display_path(file)
+        loaded = load_file(file, shown)
+        file_problems = list(loaded.problems)
+        if loaded.data is not None:
+            file_problems += check_schema(loaded)
+            file_problems += checker.check(loaded)
+        result.problems += file_problems
+        if loaded.data is not None and not any(p.is_error for p in file_problems):
+            result.venues.append(enrich(ref, loaded.data["id"], shown, loaded.data))
+    result.problems += _duplicate_ids(files, others)
+    bad = {p.path for p in result.problems if p.is_error}
+    result.venues = sorted((v for v in result.venues if v.source not in bad),
+                           key=lambda v: v.id)
+    result.problems.sort()
+    return result
