@@ -1,0 +1,76 @@
+"""Pelican settings for the tiers-lieux directory (local preview and CI builds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Annuaire des tiers-lieux"
+SITESUBTITLE = "Coworkings, fablabs, ateliers partagés et autres tiers-lieux de France"
+SITEURL = ""
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+LOCALE = ("C",)
+
+PATH = "content"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["tierslieux"]
+
+# Venues are YAML files read by our plugin; Pelican itself only renders content/pages/.
+VENUES_PATH = str(ROOT / "content" / "venues")
+NODE_MODULES = str(ROOT / "node_modules")
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+DIRECT_TEMPLATES: list[str] = []  # the home page is rendered by the plugin
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+ARTICLE_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+SLUGIFY_SOURCE = "basename"
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Map background. Markers are drawn by Leaflet from our own data: they show even when
+# tiles cannot load.
+MAP_TILES = {
+    "url": "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
+    "subdomains": "abc",
+    "max_zoom": 19,
+    "attribution": (
+        '&copy; les contributeurs d\'<a href="https://www.openstreetmap.org/copyright">'
+        "OpenStreetMap</a>, fond de carte OpenStreetMap France"
+    ),
+}
+
+DATA_LICENSE = {
+    "name": "Licence Ouverte / Open Licence version 2.0",
+    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+
+# node_modules path -> output/vendor/ path
+VENDOR_FILES = {
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images": "leaflet/images",
+    "leaflet.markercluster/dist/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
+    "leaflet.markercluster/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",
+    "leaflet.markercluster/dist/MarkerCluster.Default.css":
+        "markercluster/MarkerCluster.Default.css",
+}
