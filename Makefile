@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make site` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+OUTPUT ?= output
+PORT ?= 8000
+
+.PHONY: site validate serve test lint bench clean deps
+
+deps: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Builds into a new folder, then swaps it in: no stale page survives a rebuild.
+site: deps
+	rm -rf $(OUTPUT).tmp
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT).tmp
+	rm -rf $(OUTPUT) && mv $(OUTPUT).tmp $(OUTPUT)
+
+validate: deps
+	$(BIN)/tierslieux validate
+
+serve: site
+	@echo "Aperçu sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
+
+test: deps
+	$(BIN)/ruff check plugins tests pelicanconf.py
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(OUTPUT) $(OUTPUT).tmp .pytest_cache
