@@ -14,7 +14,7 @@ from .validate import validate
 
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [VENUES_DIR]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
     for p in missing:
         print(f"{p}: erreur : ce fichier ou dossier n'existe pas.", file=sys.stderr)
     if missing:

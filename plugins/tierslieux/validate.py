@@ -34,10 +34,10 @@ class Result:
 
 def display_path(path: Path) -> str:
     """Paths as a contributor sees them in the repository."""
-    resolved = path.resolve()
+    absolute = path.absolute()  # not resolve(): a symlink is shown under its own name
     for base in (Path.cwd(), ROOT):
         try:
-            return str(resolved.relative_to(base.resolve()))
+            return str(absolute.relative_to(base.absolute()))
         except ValueError:
             continue
     return str(path)
@@ -73,12 +73,12 @@ def _duplicate_ids(files: list[Path], others: Iterable[Path]) -> list[Problem]:
     """Ids equal file names (checked elsewhere), so uniqueness is a check on names."""
     by_stem: dict[str, set[Path]] = defaultdict(set)
     for f in [*files, *others]:
-        by_stem[f.stem].add(f.resolve())
-    checked = {f.resolve() for f in files}
+        by_stem[f.stem].add(f.absolute())
+    checked = {f.absolute() for f in files}
     out = []
     for f in files:
-        same = sorted(by_stem[f.stem] - {f.resolve()})
-        if same and f.resolve() in checked:
+        same = sorted(by_stem[f.stem] - {f.absolute()})
+        if same and f.absolute() in checked:
             names = ", ".join(display_path(s) for s in same)
             out.append(Problem(display_path(f), 1, "id-duplique", "id",
                                f"l'identifiant « {f.stem} » est déjà pris par {names}.",

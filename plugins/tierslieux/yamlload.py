@@ -74,6 +74,7 @@ class _Builder:
         self.loaded = loaded
         self.loader = loader
         self.seen: set[int] = set()
+        self.alias_reported = False
 
     def problem(self, line: int, code: str, fld: str, message: str, hint: str = "") -> None:
         self.loaded.problems.append(Problem(self.loaded.path, line, code, fld, message, hint))
@@ -81,6 +82,10 @@ class _Builder:
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         if id(node) in self.seen:
             # A composed alias is the anchored node itself: locate it by where it is used.
+            # The first one is enough to explain the fix; aliases are never expanded.
+            if self.alias_reported:
+                return None
+            self.alias_reported = True
             self.problem(
                 self.loaded.line_of(path), "yaml-alias", field_name(path),
                 "les alias YAML (*nom) ne sont pas acceptés.",
@@ -95,7 +100,10 @@ class _Builder:
                 self._bad_tag(node, path)
             items = []
             for i, item in enumerate(node.value):
-                self.loaded.lines.setdefault((*path, i), item.start_mark.line + 1)
+                # An alias item is the anchored node: its own mark points at the anchor.
+                line = (self.loaded.line_of(path) if id(item) in self.seen
+                        else item.start_mark.line + 1)
+                self.loaded.lines.setdefault((*path, i), line)
                 items.append(self.build(item, (*path, i)))
             return items
         return self._scalar(node, path)
@@ -222,9 +230,18 @@ def load_bytes(raw: bytes, path: str) -> Loaded:
                     "Recopiez la valeur en entier au lieu d'utiliser un alias.")
         return loaded
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is found lines later; its opening (context) is the mistake.
+        quoted = "quoted scalar" in (exc.context or "")
+        mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem(line, "yaml-syntaxe", f"erreur de syntaxe YAML ({_explain(exc)}).", _SYNTAX_HINT)
+        unclosed = _unclosed_quote(text, line)
+        if unclosed:
+            problem(unclosed, "yaml-syntaxe",
+                    "erreur de syntaxe YAML (un guillemet ouvert sur cette ligne n'est pas "
+                    "refermé).", "Ajoutez le guillemet fermant à la fin de la valeur.")
+        else:
+            problem(line, "yaml-syntaxe", f"erreur de syntaxe YAML ({_explain(exc)}).",
+                    _SYNTAX_HINT)
         return loaded
     except yaml.YAMLError as exc:
         problem(1, "yaml-syntaxe", f"erreur de syntaxe YAML ({exc}).", _SYNTAX_HINT)
@@ -270,6 +287,16 @@ _TRANSLATIONS = {
     "found unknown escape character": "séquence d'échappement inconnue dans un texte "
     "entre guillemets",
 }
+
+
+def _unclosed_quote(text: str, last: int) -> int | None:
+    """The first line up to `last` with an odd number of double quotes, if any."""
+    for number, line in enumerate(text.splitlines()[:last], start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if (line.count('"') - line.count('\\"')) % 2:
+            return number
+    return None
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:
