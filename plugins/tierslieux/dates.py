@@ -19,12 +19,21 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
-def today() -> dt.date:
-    """The reference day: SOURCE_DATE_EPOCH when set, so that builds are reproducible."""
+def build_date() -> dt.date:
+    """The date written into outputs: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
+
+
+def latest_plausible_date() -> dt.date:
+    """The latest date a fact can have been checked: tomorrow, to spare time zones.
+
+    A validation check, not an output: it reads the real clock, so that a reproducible
+    build (SOURCE_DATE_EPOCH in the past) does not reject venues checked since.
+    """
+    return dt.date.today() + dt.timedelta(days=1)
 
 
 def french_date(value: object) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .refdata import EPCI_TYPE_LABELS, ReferenceData
 from .refcheck import places
+from .refdata import EPCI_TYPE_LABELS, ReferenceData
 from .venue import Place, Venue
 
 

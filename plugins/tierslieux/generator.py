@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from . import exports
 from .columns import columns
-from .dates import french_date, today
+from .dates import build_date, french_date
 from .hours import week_schedule
 from .report import print_report
 from .richtext import markdown_to_html, safe_url
@@ -30,8 +30,12 @@ from .venue import Venue
 log = logging.getLogger(__name__)
 
 
-class VenueDataError(Exception):
-    """Raised to stop Pelican when venue files have errors (already reported in French)."""
+class VenueDataError(SystemExit):
+    """Stops Pelican when venue files have errors (already reported in French).
+
+    A SystemExit, because Pelican logs any Exception with its traceback, and a contributor
+    needs the list of problems, not our stack.
+    """
 
 
 def _label_filter(def_name: str):
@@ -62,9 +66,8 @@ class VenueGenerator(Generator):
         result = validate([venues_dir], universe=venues_dir)
         if result.errors:
             print_report(result, sys.stderr)
-            raise VenueDataError(
-                f"{len(result.errors)} erreur(s) dans {venues_dir} : le site n'est pas "
-                "construit. Corrigez les fiches (détail ci-dessus) puis relancez.")
+            raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
+                                 "puis relancez « make site ».")
         if len(result.venues) != len(result.files):  # pragma: no cover - defensive
             raise VenueDataError("des fiches valides n'ont pas pu être chargées.")
         self.venues = result.venues
@@ -93,7 +96,7 @@ class VenueGenerator(Generator):
             "titre": self.settings["SITENAME"],
             "licence": self.settings["DATA_LICENSE"]["name"],
             "licence_url": self.settings["DATA_LICENSE"]["url"],
-            "date_generation": today().isoformat(),
+            "date_generation": build_date().isoformat(),
             "nombre": len(venues),
         }
         downloads = {

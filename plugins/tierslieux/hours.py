@@ -6,7 +6,7 @@ import datetime as dt
 
 import opening_hours
 
-from .dates import today
+from .dates import build_date
 
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -24,7 +24,7 @@ def week_schedule(expression: str) -> list[tuple[str, str]]:
     expression itself.
     """
     parsed = opening_hours.OpeningHours(expression)
-    monday = today() - dt.timedelta(days=today().weekday())
+    monday = build_date() - dt.timedelta(days=build_date().weekday())
     per_day: list[str] = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)

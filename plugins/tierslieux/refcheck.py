@@ -7,13 +7,12 @@ file with schema errors still gets every other problem reported in the same run.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
 import opening_hours
 
-from .dates import parse_date, today
+from .dates import latest_plausible_date, parse_date
 from .problems import Problem
 from .refdata import TERRITORY_NAMES, ReferenceData
 from .yamlload import JsonPath, Loaded, field_name
@@ -107,17 +106,17 @@ class RefChecker:
                             hint + " Attention : le code INSEE n'est pas le code postal.")
         if commune is None:
             return
-        if isinstance(postcode, str) and re.fullmatch(r"[0-9]{5}", postcode):
-            if postcode not in commune.codes_postaux:
-                owners = self.ref.communes_for_postcode(postcode)
-                owned = (", ".join(f"{c.nom} ({c.code})" for c in owners[:5])
-                         or "aucune commune")
-                problem((*base, "code_postal"), "code-postal-commune",
-                        f"le code postal {postcode} n'appartient pas à la commune "
-                        f"{commune.nom} ({commune.code}).",
-                        f"Codes postaux de {commune.nom} : {', '.join(commune.codes_postaux)}. "
-                        f"Le code postal {postcode} est celui de : {owned}. Corrigez le code "
-                        "postal ou le code INSEE.")
+        if (isinstance(postcode, str) and re.fullmatch(r"[0-9]{5}", postcode)
+                and postcode not in commune.codes_postaux):
+            owners = self.ref.communes_for_postcode(postcode)
+            owned = (", ".join(f"{c.nom} ({c.code})" for c in owners[:5])
+                     or "aucune commune")
+            problem((*base, "code_postal"), "code-postal-commune",
+                    f"le code postal {postcode} n'appartient pas à la commune "
+                    f"{commune.nom} ({commune.code}).",
+                    f"Codes postaux de {commune.nom} : {', '.join(commune.codes_postaux)}. "
+                    f"Le code postal {postcode} est celui de : {owned}. Corrigez le code "
+                    "postal ou le code INSEE.")
         if isinstance(name, str) and name.strip() and not self.ref.name_matches(commune, name):
             problem((*base, "commune"), "commune-nom",
                     f"la commune « {name} » ne correspond pas au code INSEE {commune.code}, "
@@ -201,7 +200,7 @@ class RefChecker:
                     f"une date de fermeture est indiquée alors que le statut est « {status} ».",
                     "Passez le statut à « ferme » (ou « ferme_temporairement »), ou retirez "
                     "la date de fermeture.")
-        if checked and checked > today():
+        if checked and checked > latest_plausible_date():
             problem(("date_verification",), "date-future",
                     f"la date de vérification ({checked}) est dans le futur.",
                     "Indiquez le jour où vous avez vérifié les informations.")

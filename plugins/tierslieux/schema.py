@@ -38,10 +38,7 @@ def field_schema(path: tuple[str | int, ...]) -> dict[str, Any] | None:
     node: dict[str, Any] = venue_schema()
     for part in path:
         node = resolve(node)
-        if isinstance(part, int):
-            node = node.get("items")
-        else:
-            node = node.get("properties", {}).get(part)
+        node = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
         if not isinstance(node, dict):
             return None
     return resolve(node)

@@ -52,9 +52,10 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _example_hint(path: JsonPath) -> str:
+def _example_hint(path: JsonPath, fallback: str = "") -> str:
+    """What the field expects (its description and an example), from the schema."""
     node = field_schema(path) or {}
-    parts = []
+    parts = [fallback] if fallback else []
     if node.get("description"):
         parts.append(node["description"])
     if node.get("examples"):
@@ -110,7 +111,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
                 yield Problem(
                     loaded.path, line, "champ-manquant", field_name(at),
                     f"le champ obligatoire « {field_name(at)} » manque.",
-                    (_example_hint(at) + extra).strip(),
+                    (_example_hint(at, "Ajoutez ce champ.") + extra).strip(),
                 )
     elif validator == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -140,7 +141,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         yield problem("valeur-hors-vocabulaire",
                       f"« {_show(value)} » ne fait pas partie des valeurs permises.",
                       _vocabulary_hint(value, labels))
-    elif validator == "format" and error.validator_value == "date" or (
+    elif (validator == "format" and error.validator_value == "date") or (
         validator == "pattern" and schema.get("format") == "date"
     ):
         yield problem("date-invalide",
@@ -150,7 +151,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
     elif validator in ("pattern", "format"):
         yield problem("format-invalide",
                       f"« {_show(value)} » n'a pas le format attendu pour ce champ.",
-                      _example_hint(path))
+                      _example_hint(path, "Corrigez la valeur selon le format attendu."))
     elif validator in ("minLength", "maxLength", "minimum", "maximum",
                        "exclusiveMinimum", "exclusiveMaximum"):
         limits = {
@@ -162,7 +163,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         wanted = limits.get(validator, "une valeur dans les limites")
         yield problem("valeur-hors-limites",
                       f"la valeur « {_show(value)} » est hors limites : il faut {wanted}.",
-                      _example_hint(path))
+                      _example_hint(path, "Corrigez la valeur pour respecter cette limite."))
     elif validator == "minItems":
         yield problem("liste-vide", f"la liste « {fld} » est vide.",
                       "Ajoutez au moins un élément, ou retirez le champ s'il est facultatif. "

@@ -121,6 +121,13 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
+                self.problem(
+                    key_line, "yaml-alias", field_name(path),
+                    "la fusion de champs YAML (<<) n'est pas acceptée.",
+                    "Écrivez chaque champ explicitement.",
+                )
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
                 self.problem(
@@ -131,13 +138,6 @@ class _Builder:
                 )
                 continue
             key = key_node.value
-            if key == "<<":
-                self.problem(
-                    key_line, "yaml-alias", field_name(path),
-                    "la fusion de champs YAML (<<) n'est pas acceptée.",
-                    "Écrivez chaque champ explicitement.",
-                )
-                continue
             if key in out:
                 first = self.loaded.lines.get((*path, key), key_line)
                 self.problem(

@@ -1,0 +1,87 @@
+"""Shared fixtures: the real reference data, and real Pelican builds of fixture venues."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_VENUES = ROOT / "tests" / "fixtures" / "venues"
+BROKEN = ROOT / "tests" / "broken"
+PELICAN = Path(sys.executable).with_name("pelican")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def build_site(venues: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real Pelican build on a folder of venues."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    return subprocess.run(
+        [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", str(output),
+         "-e", f'VENUES_PATH="{venues}"'],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("site") / "output"
+    result = build_site(FIXTURE_VENUES, output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("starter") / "output"
+    result = build_site(ROOT / "content" / "venues", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(fixture_site: Path) -> Iterator[str]:
+    """The fixture site on a loopback port, as a visitor's browser would fetch it."""
+    handler = partial(_QuietHandler, directory=str(fixture_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip locally when a tool is missing; in CI every test must run."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required in CI (installed by .ci/run)")
+    pytest.skip(f"{what} is not installed (run .ci/run, or apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    require_tool(CHROMIUM.exists() or shutil.which("chromium") is not None, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()

@@ -1,0 +1,94 @@
+"""End to end: the real Pelican build writes one page and one record per venue, everywhere."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import BROKEN, FIXTURE_VENUES, ROOT, build_site
+
+
+def _outputs(site: Path) -> dict[str, set[str]]:
+    pages = {p.parent.name for p in (site / "lieux").glob("*/index.html")}
+    with (site / "donnees" / "tiers-lieux.csv").open(encoding="utf-8", newline="") as fh:
+        csv_ids = [r["id"] for r in csv.DictReader(fh)]
+    geo = json.loads((site / "donnees" / "tiers-lieux.geojson").read_text(encoding="utf-8"))
+    full = json.loads((site / "donnees" / "tiers-lieux.json").read_text(encoding="utf-8"))
+    carte = json.loads((site / "donnees" / "carte.json").read_text(encoding="utf-8"))
+    geo_ids = [f["id"] for f in geo["features"]]
+    json_ids = [r["id"] for r in full["lieux"]]
+    for ids in (csv_ids, geo_ids, json_ids):
+        assert len(ids) == len(set(ids)), "one record per venue"
+    return {"pages": pages, "csv": set(csv_ids), "geojson": set(geo_ids),
+            "json": set(json_ids), "carte": {row[0] for row in carte["lieux"]}}
+
+
+@pytest.mark.parametrize("site_fixture", ["fixture_site", "starter_site"])
+def test_every_venue_is_in_every_output(site_fixture: str, request: pytest.FixtureRequest) -> None:
+    site = request.getfixturevalue(site_fixture)
+    venues = FIXTURE_VENUES if site_fixture == "fixture_site" else ROOT / "content" / "venues"
+    files = {p.stem for p in venues.rglob("*.yml")}
+    outputs = _outputs(site)
+    for name, ids in outputs.items():
+        assert ids == files, name
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for venue_id in files:
+        assert f'data-id="{venue_id}"' in home
+        assert f'href="/lieux/{venue_id}/"' in home
+
+
+def test_venue_page_shows_what_a_visitor_needs(fixture_site: Path) -> None:
+    html = (fixture_site / "lieux" / "atelier-commun-rennes" / "index.html").read_text("utf-8")
+    for text in ["L&#39;Atelier commun", "Coworking", "Fablab", "10 rue de la Fixture",
+                 "35000 Rennes", "Ille-et-Vilaine (35), Bretagne", "Rennes Métropole",
+                 "Du lundi au vendredi : 9 h – 18 h", "Samedi : 10 h – 13 h",
+                 "Découpe laser", "Journée : 15 €", "Mois : 180.5 €", "24 postes de travail",
+                 "Accessible en fauteuil roulant", "Fabrique de territoire",
+                 "<strong>coworking</strong>", "ouvert depuis le 2 septembre 2019",
+                 "Informations vérifiées le 1er octobre 2026",
+                 'href="mailto:contact@atelier-commun.example.org"', 'href="tel:0299000000"']:
+        assert text in html, text
+
+
+def test_itinerant_and_closed_venues(fixture_site: Path) -> None:
+    truck = (fixture_site / "lieux" / "tiers-lieu-roulant" / "index.html").read_text("utf-8")
+    assert "Lieu itinérant : 3 étapes." in truck
+    assert "Mardi : 9 h – 17 h" in truck and "Marvejols" in truck
+    closed = (fixture_site / "lieux" / "ancienne-friche" / "index.html").read_text("utf-8")
+    assert "Fermé" in closed and "fermé le 31 décembre 2022" in closed
+    home = (fixture_site / "index.html").read_text("utf-8")
+    assert "1 fermé." in home
+
+
+def test_data_page_links_every_download_with_its_size(fixture_site: Path) -> None:
+    html = (fixture_site / "donnees" / "index.html").read_text("utf-8")
+    for name in ["tiers-lieux.csv", "tiers-lieux.geojson", "tiers-lieux.json"]:
+        assert f'href="/donnees/{name}"' in html
+        assert (fixture_site / "donnees" / name).stat().st_size > 0
+    assert "Licence Ouverte" in html
+    assert "<code>departement_nom</code>" in html
+
+
+def test_front_end_libraries_come_from_node_modules(fixture_site: Path) -> None:
+    built = fixture_site / "vendor" / "leaflet" / "leaflet.js"
+    assert built.read_bytes() == (ROOT / "node_modules/leaflet/dist/leaflet.js").read_bytes()
+    assert (fixture_site / "vendor" / "markercluster" / "leaflet.markercluster.js").exists()
+
+
+def test_invalid_venue_stops_the_build_with_a_french_message(tmp_path: Path) -> None:
+    venues = tmp_path / "venues"
+    (venues / "35").mkdir(parents=True)
+    for name in ["atelier-commun-rennes.yml"]:
+        (venues / "35" / name).write_bytes((FIXTURE_VENUES / "35" / name).read_bytes())
+    (venues / "35" / "code-postal-autre-commune.yml").write_bytes(
+        (BROKEN / "venues" / "35" / "code-postal-autre-commune.yml").read_bytes())
+    output = tmp_path / "output"
+    result = build_site(venues, output)
+    assert result.returncode != 0
+    assert "code-postal-autre-commune.yml:7: erreur [code-postal-commune]" in result.stderr
+    assert "Le site n'est pas construit" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (output / "index.html").exists()  # no partial site passed off as complete
