@@ -21,6 +21,7 @@ from . import exports
 from .columns import columns
 from .dates import build_date, french_date
 from .hours import week_schedule
+from .refdata import normalize_name
 from .report import print_report
 from .richtext import markdown_to_html, safe_url
 from .schema import labels, venue_schema
@@ -130,7 +131,8 @@ class VenueGenerator(Generator):
             reg, dep = v.base.region, v.base.departement
             nested[(reg["nom"], reg["code"])][(dep["code"], dep["nom"])].append(v)
         out = []
-        for (reg_nom, reg_code), deps in sorted(nested.items()):
+        for (reg_nom, reg_code), deps in sorted(nested.items(),
+                                                key=lambda kv: normalize_name(kv[0][0])):
             out.append({
                 "code": reg_code, "nom": reg_nom,
                 "departements": [

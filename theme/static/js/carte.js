@@ -4,7 +4,8 @@
   "use strict";
   var el = document.getElementById("carte");
   if (!el || !window.L) { return; }
-  var map = L.map(el, { scrollWheelZoom: false, minZoom: 2 }).setView([46.6, 2.4], 5);
+  var map = L.map(el, { scrollWheelZoom: false, minZoom: 2 });
+  map.fitBounds([[41.3, -5.2], [51.1, 9.6]]);  // metropolitan France; overseas below
   L.tileLayer(el.dataset.tiles, {
     subdomains: el.dataset.subdomains || "abc",
     maxZoom: Number(el.dataset.maxzoom) || 19,
