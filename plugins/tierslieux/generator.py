@@ -11,6 +11,7 @@ import logging
 import shutil
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ class VenueDataError(SystemExit):
     """
 
 
-def _label_filter(def_name: str):
+def _label_filter(def_name: str) -> Callable[[str], str]:
     table = labels(def_name)
     return lambda code: table.get(code, code)
 
