@@ -1,4 +1,4 @@
-"""The `tierslieux` command line."""
+"""The `tierslieux` command line: one sub-command per module, each registering itself."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import os
 import sys
 from pathlib import Path
 
+from . import importer
 from .paths import VENUES_DIR
 from .report import print_report
 from .validate import validate
+
+COMMAND_MODULES = [importer]
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -24,7 +27,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tierslieux", description="Outils de l'annuaire des tiers-lieux.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -32,7 +35,13 @@ def main(argv: list[str] | None = None) -> int:
                            description="Vérifie les fiches (par défaut : content/venues/).")
     check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
     check.set_defaults(func=_validate)
-    args = parser.parse_args(argv)
+    for module in COMMAND_MODULES:
+        module.add_command(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except FileNotFoundError as exc:

@@ -182,3 +182,30 @@ class ReferenceData:
 def reference_data() -> ReferenceData:
     """The process-wide reference data (the files never change during a run)."""
     return ReferenceData()
+
+
+def find_commune(ref: ReferenceData, postcode: str | None, name: str | None) -> Commune | None:
+    """The commune a postcode and a commune name designate together, when unambiguous.
+
+    Used by the tools that create venue files: people know their postcode and town, rarely
+    the INSEE code. With only one of the two, an unambiguous answer is still accepted.
+    """
+    candidates = list(ref.communes.values())
+    if postcode:
+        candidates = [c for c in candidates if postcode in c.codes_postaux]
+    if name:
+        wanted = normalize_name(name)
+        named = [c for c in candidates if ref.name_matches(c, name)
+                 or normalize_name(c.nom) == wanted]
+        if not named and postcode:
+            # "Paris 11e" style names, or a commune déléguée known by its old name.
+            named = [c for c in candidates if wanted in normalize_name(c.nom)]
+        candidates = named
+    # Prefer the commune itself to its municipal arrondissements when both match.
+    whole = [c for c in candidates if c.parent is None]
+    if postcode and len(candidates) > 1:
+        arrondissements = [c for c in candidates if c.parent is not None]
+        if len(arrondissements) == 1:
+            return arrondissements[0]
+    candidates = whole or candidates
+    return candidates[0] if len(candidates) == 1 else None

@@ -14,7 +14,7 @@ from .refcheck import RefChecker
 from .refdata import ReferenceData, reference_data
 from .schemacheck import check_schema
 from .venue import Venue
-from .yamlload import load_file
+from .yamlload import Loaded, load_bytes, load_file
 
 
 @dataclass
@@ -87,6 +87,24 @@ def _duplicate_ids(files: list[Path], others: Iterable[Path]) -> list[Problem]:
     return out
 
 
+def check_loaded(loaded: Loaded, checker: RefChecker) -> list[Problem]:
+    """Every single-file problem of a loaded file (reading, schema, reference data)."""
+    problems = list(loaded.problems)
+    if loaded.data is not None:
+        problems += check_schema(loaded)
+        problems += checker.check(loaded)
+    return problems
+
+
+def check_text(raw: bytes, path: str, ref: ReferenceData | None = None) -> list[Problem]:
+    """Check a venue that is not on disk yet (tools that write files check them first).
+
+    `path` is where the file would be written (content/venues/<dep>/<id>.yml): the folder
+    and name checks apply to it.
+    """
+    return check_loaded(load_bytes(raw, path), RefChecker(ref or reference_data()))
+
+
 def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = None,
              universe: Path | None = VENUES_DIR) -> Result:
     """Check files (and folders of files); `universe` holds every venue, for unique ids."""
@@ -98,10 +116,7 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
     for file in files:
         shown = display_path(file)
         loaded = load_file(file, shown)
-        file_problems = list(loaded.problems)
-        if loaded.data is not None:
-            file_problems += check_schema(loaded)
-            file_problems += checker.check(loaded)
+        file_problems = check_loaded(loaded, checker)
         result.problems += file_problems
         if loaded.data is not None and not any(p.is_error for p in file_problems):
             result.venues.append(enrich(ref, loaded.data["id"], shown, loaded.data))
