@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -58,6 +59,12 @@ MAP_TILES = {
         "OpenStreetMap</a>, fond de carte OpenStreetMap France"
     ),
 }
+
+# The GitHub repository, for "Modifier ce lieu" and "Signaler une erreur" links. GitHub
+# Actions sets GITHUB_REPOSITORY, so deployed builds link to the right place.
+REPOSITORY_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY",
+                                                        "tiers-lieux/annuaire")
+REPOSITORY_BRANCH = "main"
 
 DATA_LICENSE = {
     "name": "Licence Ouverte / Open Licence version 2.0",

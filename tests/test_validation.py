@@ -51,7 +51,7 @@ def test_every_file_of_the_corpus_has_an_expectation_and_fails(broken_result) ->
                      if all(CODES[c].severity != "erreur" for c, _ in pairs)}
     assert {v.source.split("broken/venues/", 1)[1] for v in broken_result.venues} == (
         only_warnings)  # a file with an error never slips into the site
-    assert only_warnings == {"35/ferme-sans-date.yml"}
+    assert "35/ferme-sans-date.yml" in only_warnings
 
 
 def test_every_error_code_is_exercised_by_a_broken_file() -> None:

@@ -7,12 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import importer
+from . import freshness, fromissue, importer, prsummary, scaffold, sync
 from .paths import VENUES_DIR
 from .report import print_report
 from .validate import validate
 
-COMMAND_MODULES = [importer]
+COMMAND_MODULES = [scaffold, fromissue, importer, sync, prsummary, freshness]
 
 
 def _validate(args: argparse.Namespace) -> int:

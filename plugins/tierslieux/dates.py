@@ -43,3 +43,12 @@ def french_date(value: object) -> str:
         return str(value or "")
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+STALE_AFTER = dt.timedelta(days=365)
+
+
+def is_stale(checked: object, as_of: dt.date) -> bool:
+    """True when the facts were last checked more than 12 months before `as_of`."""
+    day = parse_date(checked)
+    return day is not None and as_of - day > STALE_AFTER

@@ -20,7 +20,7 @@ from pelican.generators import Generator
 
 from . import exports
 from .columns import columns
-from .dates import build_date, french_date
+from .dates import build_date, french_date, is_stale
 from .hours import week_schedule
 from .refdata import normalize_name
 from .report import print_report
@@ -60,6 +60,7 @@ class VenueGenerator(Generator):
             "french_date": french_date,
             "safe_url": safe_url,
             "week_schedule": week_schedule,
+            "is_stale": lambda checked: is_stale(checked, build_date()),
         })
 
     # -- context -------------------------------------------------------------------
@@ -118,7 +119,8 @@ class VenueGenerator(Generator):
         for venue in venues:
             self._render("lieu", f"lieux/{venue.id}/index.html", venue=venue,
                          description_html=markdown_to_html(venue.data.get("description", "")),
-                         territory=venue.territory(), page_name="lieu")
+                         territory=venue.territory(), page_name="lieu",
+                         stale=is_stale(venue.data["date_verification"], build_date()))
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
                      schema=venue_schema(), meta=meta, page_name="donnees")
         self._copy_vendor_files()

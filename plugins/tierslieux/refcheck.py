@@ -6,13 +6,14 @@ file with schema errors still gets every other problem reported in the same run.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import PurePath
 from typing import Any
 
 import opening_hours
 
-from .dates import latest_plausible_date, parse_date
+from .dates import is_stale, latest_plausible_date, parse_date
 from .problems import Problem
 from .refdata import TERRITORY_NAMES, ReferenceData
 from .yamlload import JsonPath, Loaded, field_name
@@ -200,6 +201,11 @@ class RefChecker:
                     f"une date de fermeture est indiquée alors que le statut est « {status} ».",
                     "Passez le statut à « ferme » (ou « ferme_temporairement »), ou retirez "
                     "la date de fermeture.")
+        if is_stale(checked.isoformat() if checked else None, dt.date.today()):
+            problem(("date_verification",), "verification-ancienne",
+                    f"les informations ont été vérifiées le {checked}, il y a plus de 12 mois.",
+                    "Vérifiez la fiche auprès du lieu (site web, téléphone), corrigez ce qui a "
+                    "changé et mettez la date de vérification à jour.")
         if checked and checked > latest_plausible_date():
             problem(("date_verification",), "date-future",
                     f"la date de vérification ({checked}) est dans le futur.",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .crosscheck import duplicate_ids, likely_duplicates
 from .enrich import enrich
 from .paths import ROOT, VENUES_DIR
 from .problems import Problem
@@ -69,24 +69,6 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return sorted(set(files)), problems
 
 
-def _duplicate_ids(files: list[Path], others: Iterable[Path]) -> list[Problem]:
-    """Ids equal file names (checked elsewhere), so uniqueness is a check on names."""
-    by_stem: dict[str, set[Path]] = defaultdict(set)
-    for f in [*files, *others]:
-        by_stem[f.stem].add(f.absolute())
-    checked = {f.absolute() for f in files}
-    out = []
-    for f in files:
-        same = sorted(by_stem[f.stem] - {f.absolute()})
-        if same and f.absolute() in checked:
-            names = ", ".join(display_path(s) for s in same)
-            out.append(Problem(display_path(f), 1, "id-duplique", "id",
-                               f"l'identifiant « {f.stem} » est déjà pris par {names}.",
-                               "Chaque lieu a un identifiant unique : choisissez-en un autre "
-                               "(par exemple en ajoutant le nom de la commune)."))
-    return out
-
-
 def check_loaded(loaded: Loaded, checker: RefChecker) -> list[Problem]:
     """Every single-file problem of a loaded file (reading, schema, reference data)."""
     problems = list(loaded.problems)
@@ -113,14 +95,20 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
     others = universe.rglob("*.yml") if universe and universe.is_dir() else ()
     result = Result(files=[display_path(f) for f in files], problems=problems)
     checker = RefChecker(ref)
+    mappings: list[Loaded] = []
     for file in files:
         shown = display_path(file)
         loaded = load_file(file, shown)
         file_problems = check_loaded(loaded, checker)
         result.problems += file_problems
+        if isinstance(loaded.data, dict) and not any(p.is_error for p in file_problems):
+            mappings.append(loaded)  # only sound files are compared, to keep warnings few
         if loaded.data is not None and not any(p.is_error for p in file_problems):
             result.venues.append(enrich(ref, loaded.data["id"], shown, loaded.data))
-    result.problems += _duplicate_ids(files, others)
+    id_problems = duplicate_ids(files, others, display_path)
+    clashing = {p.path for p in id_problems}
+    result.problems += id_problems
+    result.problems += likely_duplicates([m for m in mappings if m.path not in clashing])
     bad = {p.path for p in result.problems if p.is_error}
     result.venues = sorted((v for v in result.venues if v.source not in bad),
                            key=lambda v: v.id)

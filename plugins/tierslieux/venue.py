@@ -32,6 +32,15 @@ class Venue:
         return self.data["nom"]
 
     @property
+    def folder(self) -> str:
+        """The département folder the file sits in (content/venues/<folder>/<id>.yml)."""
+        return self.base.departement["code"]
+
+    @property
+    def repository_path(self) -> str:
+        return f"content/venues/{self.folder}/{self.id}.yml"
+
+    @property
     def itinerant(self) -> bool:
         return "etapes" in self.data
 

@@ -6,6 +6,7 @@ written by tools look like files written by hand and diff cleanly.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,24 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Indent list items under their key ("types:\n  - fablab"), as in our examples.
         super().increase_indent(flow, False)
+
+
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Dates plain, codes in double quotes, long texts as blocks: as people write them."""
+    if _DATE.match(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    node = dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    if value.isdigit():
+        node.style = '"'
+    return node
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _ordered(value: Any, schema: dict[str, Any]) -> Any:

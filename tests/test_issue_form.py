@@ -1,0 +1,120 @@
+"""Contributing without git: the issue form and `tierslieux from-issue`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+from tierslieux.fromissue import convert, sections
+from tierslieux.issueform import FIELDS, NOT_ASKED, issue_form
+from tierslieux.schema import venue_schema
+from tierslieux.validate import validate
+
+ISSUES = ROOT / "tests" / "fixtures" / "issues"
+TIERSLIEUX = Path(sys.executable).with_name("tierslieux")
+DAY = dt.date(2026, 11, 20)
+
+
+def _leaf_paths(schema: dict, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    from tierslieux.schema import resolve
+
+    out = set()
+    for name, raw in schema["properties"].items():
+        prop = resolve(raw)
+        if prop.get("type") == "object":
+            out |= _leaf_paths(prop, (*prefix, name))
+        else:
+            out.add((*prefix, name))
+    return out
+
+
+def test_form_asks_for_every_schema_field_or_says_why_not() -> None:
+    asked = {f.path for f in FIELDS if f.kind != "coords"}
+    asked |= {("latitude",), ("longitude",)} - {(k,) for k in NOT_ASKED}
+    not_asked = {(k,) for k in NOT_ASKED}
+    assert _leaf_paths(venue_schema()) == asked | not_asked
+
+
+def test_form_offers_every_vocabulary_label_and_unique_ids() -> None:
+    form = issue_form()
+    elements = [e for e in form["body"] if e["type"] != "markdown"]
+    assert len({e["id"] for e in elements}) == len(elements)
+    assert len({e["attributes"]["label"] for e in elements}) == len(elements)
+    types = next(e for e in elements if e["id"] == "types")
+    assert types["attributes"]["multiple"] is True
+    assert "Tiers-lieu nourricier / agricole" in types["attributes"]["options"]
+
+
+def test_committed_form_is_the_generated_one() -> None:
+    committed = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/nouveau-lieu.yml").read_text())
+    assert committed == issue_form()
+
+
+def test_sections_read_githubs_markdown() -> None:
+    body = "### Nom du lieu\n\nLa Cantine\n\n### Code INSEE\n\n_No response_\n"
+    assert sections(body) == {"Nom du lieu": "La Cantine", "Code INSEE": ""}
+
+
+def test_realistic_issue_becomes_a_valid_file(tmp_path: Path) -> None:
+    path, errors = convert((ISSUES / "nouveau-lieu.md").read_text(), tmp_path, DAY)
+    assert errors == []
+    assert path == tmp_path / "35" / "la-fabrique-du-coin.yml"
+    result = validate([tmp_path], universe=tmp_path)
+    assert result.errors == []
+    data = result.venues[0].data
+    assert data["types"] == ["coworking", "fablab", "cafe_associatif"]
+    assert data["commune"] == "Rennes" and data["code_insee"] == "35238"
+    assert data["tarifs"] == {"gratuit": False, "demi_journee": 8, "journee": 14.5,
+                              "adhesion": 20, "details": "Tarif réduit pour les étudiants."}
+    assert data["porteur"] == {"nom": "Association La Fabrique du Coin", "type": "association"}
+    assert data["gestionnaires"] == ["fabrique-coin", "another-handle"]
+    assert data["description"].startswith("Un **coworking**")
+    assert data["date_verification"] == "2026-11-20"
+
+
+def test_itinerant_issue(tmp_path: Path) -> None:
+    path, errors = convert((ISSUES / "lieu-itinerant.md").read_text(), tmp_path, DAY)
+    assert errors == []
+    assert path == tmp_path / "48" / "le-camion-des-possibles.yml"
+    venue = validate([tmp_path], universe=tmp_path).venues[0]
+    assert [s["code_insee"] for s in venue.data["etapes"]] == ["48095", "48092"]
+
+
+def test_incomplete_issue_is_explained_in_the_forms_words(tmp_path: Path) -> None:
+    path, errors = convert((ISSUES / "incomplet.md").read_text(), tmp_path, DAY)
+    assert path is None
+    assert list(tmp_path.iterdir()) == []
+    assert any(e.startswith("« Types » : « Boulangerie »") for e in errors)
+    assert any(e.startswith("« Coordonnées »") for e in errors)
+    assert any(e.startswith("« Journée (€) »") for e in errors)
+
+
+def test_missing_address_is_named_after_the_form_question(tmp_path: Path) -> None:
+    body = (ISSUES / "nouveau-lieu.md").read_text().replace("12 rue de Brest", "_No response_")
+    path, errors = convert(body, tmp_path, DAY)
+    assert path is None
+    assert any(e.startswith("« Adresse » : le champ obligatoire") for e in errors)
+
+
+def test_existing_id_gets_the_commune(tmp_path: Path) -> None:
+    (tmp_path / "29").mkdir()
+    (tmp_path / "29" / "la-fabrique-du-coin.yml").write_text("id: la-fabrique-du-coin\n")
+    path, _ = convert((ISSUES / "nouveau-lieu.md").read_text(), tmp_path, DAY)
+    assert path == tmp_path / "35" / "la-fabrique-du-coin-rennes.yml"
+
+
+def test_cli(tmp_path: Path) -> None:
+    ok = subprocess.run([str(TIERSLIEUX), "from-issue", str(ISSUES / "nouveau-lieu.md"),
+                         "--into", str(tmp_path), "--date", "2026-11-20"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "Fiche créée" in ok.stdout
+    bad = subprocess.run([str(TIERSLIEUX), "from-issue", str(ISSUES / "incomplet.md"),
+                          "--into", str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stdout.startswith("La fiche n'a pas pu être créée.")
+    assert "Traceback" not in bad.stderr
