@@ -150,3 +150,10 @@ def test_pull_request_summary(tmp_path: Path) -> None:
     assert "- 🔒 Ferme (Fermé) « L'Atelier commun » (Rennes)" in text
     assert "champs : date_fermeture, statut" in text
     assert "- ⚠️ Supprime « Coworking du Faubourg » (Paris) : une fiche ne se supprime pas" in text
+
+
+def test_site_has_an_add_or_edit_page(fixture_site: Path) -> None:
+    page = (fixture_site / "contribuer" / "index.html").read_text("utf-8")
+    assert "<h1>Ajouter ou modifier un lieu</h1>" in page
+    assert "issues/new?template=nouveau-lieu.yml" in page
+    assert 'href="/contribuer/"' in (fixture_site / "index.html").read_text("utf-8")

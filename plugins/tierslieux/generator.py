@@ -123,6 +123,7 @@ class VenueGenerator(Generator):
                          stale=is_stale(venue.data["date_verification"], build_date()))
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
                      schema=venue_schema(), meta=meta, page_name="donnees")
+        self._render("contribuer", "contribuer/index.html", page_name="contribuer")
         self._copy_vendor_files()
 
     @staticmethod
