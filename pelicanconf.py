@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parent
 
 SITENAME = "Annuaire des tiers-lieux"
 SITESUBTITLE = "Coworkings, fablabs, ateliers partagés et autres tiers-lieux de France"
-SITEURL = ""
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+# Scheme and host for absolute links (feed, sitemap, Open Graph) when SITEURL is a path.
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "https://tiers-lieux.github.io")
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
 LOCALE = ("C",)
@@ -65,6 +67,10 @@ MAP_TILES = {
 REPOSITORY_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY",
                                                         "tiers-lieux/annuaire")
 REPOSITORY_BRANCH = "main"
+
+# "Autour de moi" geocodes a typed commune in the visitor's browser with the national
+# address service (Géoplateforme, ex-API Adresse). Nothing else leaves the site.
+GEOCODER_URL = "https://data.geopf.fr/geocodage/search"
 
 DATA_LICENSE = {
     "name": "Licence Ouverte / Open Licence version 2.0",

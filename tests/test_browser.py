@@ -33,7 +33,7 @@ def test_home_map_draws_every_venue_and_the_list_has_them_all(
     page, served_site: str, fixture_site: Path
 ) -> None:
     ids, points = _points(fixture_site)
-    page.goto(served_site + "/")
+    page.goto(served_site + "/?statut=projet,ouvert,ferme_temporairement,ferme")
     page.wait_for_selector("#carte[data-loaded]")
     in_layer = page.evaluate(
         "() => window.tierslieux.cluster.getLayers().map(m => m.options.venueId)")

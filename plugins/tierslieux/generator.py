@@ -1,4 +1,4 @@
-"""The Pelican side: a generator that renders venue pages, the home map and the exports.
+"""The Pelican side: a generator that renders venue pages, maps, territories and exports.
 
 Venues are read and checked once (by the validator), enriched, then every page and every
 download is written from that one list. Invalid data stops the build: a site with venues
@@ -7,10 +7,9 @@ silently missing would be worse than no site.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,19 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import exports
+from . import exports, feeds, mapdata
 from .columns import columns
 from .dates import build_date, french_date, is_stale
+from .history import added_dates
 from .hours import week_schedule
-from .refdata import normalize_name
+from .nearby import nearest
 from .report import print_report
 from .richtext import markdown_to_html, safe_url
 from .schema import labels, venue_schema
+from .structured import script_json, venue_jsonld
+from .territories import territories
 from .validate import validate
 from .venue import Venue
-
-log = logging.getLogger(__name__)
 
 
 class VenueDataError(SystemExit):
@@ -45,6 +45,21 @@ def _label_filter(def_name: str) -> Callable[[str], str]:
     return lambda code: table.get(code, code)
 
 
+def _french_number(value: float) -> str:
+    text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return text.removesuffix(",0")
+
+
+FACETS = [  # (form name, schema vocabulary, title, legend, open by default)
+    ("type", "type_lieu", "Type de lieu", "Types (au moins un de ceux cochés)", False),
+    ("service", "service", "Services", "Services (tous ceux cochés)", False),
+    ("equipement", "equipement", "Équipements", "Équipements (tous ceux cochés)", False),
+    ("label", "label", "Labels", "Labels (tous ceux cochés)", False),
+    ("porteur", "type_porteur", "Porteur", "Type de porteur (au moins un)", False),
+    ("statut", "statut", "Statut", "Statut (les lieux fermés sont masqués par défaut)", False),
+]
+
+
 class VenueGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,8 +73,10 @@ class VenueGenerator(Generator):
             "label_label": _label_filter("label"),
             "fauteuil_label": _label_filter("acces_fauteuil"),
             "french_date": french_date,
+            "french_number": _french_number,
             "safe_url": safe_url,
             "week_schedule": week_schedule,
+            "script_json": script_json,
             "is_stale": lambda checked: is_stale(checked, build_date()),
         })
 
@@ -71,23 +88,20 @@ class VenueGenerator(Generator):
             print_report(result, sys.stderr)
             raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
                                  "puis relancez « make site ».")
-        if len(result.venues) != len(result.files):  # pragma: no cover - defensive
-            raise VenueDataError("des fiches valides n'ont pas pu être chargées.")
         self.venues = result.venues
+        self.regions = territories(self.venues)
         self.context["venues"] = self.venues
         self.context["venue_count"] = len(self.venues)
+        self.context["regions"] = self.regions
 
     # -- output --------------------------------------------------------------------
     def url_of(self, venue: Venue) -> str:
         return f"{self.settings['SITEURL']}/lieux/{venue.id}/"
 
-    def _write(self, relative: str, content: str | bytes) -> None:
+    def _write(self, relative: str, content: str) -> None:
         target = Path(self.output_path) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        target.write_text(content, encoding="utf-8")
 
     def _render(self, template: str, relative: str, **extra: Any) -> None:
         html = self.get_template(template).render(**self.context, **extra)
@@ -95,6 +109,7 @@ class VenueGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         venues = self.venues
+        site = self.settings["SITEURL"]
         meta = {
             "titre": self.settings["SITENAME"],
             "licence": self.settings["DATA_LICENSE"]["name"],
@@ -106,46 +121,81 @@ class VenueGenerator(Generator):
             "donnees/tiers-lieux.csv": exports.to_csv(venues, self.url_of),
             "donnees/tiers-lieux.geojson": exports.to_geojson(venues, self.url_of),
             "donnees/tiers-lieux.json": exports.to_json(venues, self.url_of, meta),
-            "donnees/carte.json": exports.to_map_data(venues, self.url_of),
         }
         for relative, text in downloads.items():
             self._write(relative, text)
+        self._write("donnees/carte.json", mapdata.to_json(venues))
         sizes = {name: len(text.encode("utf-8")) for name, text in downloads.items()}
 
-        by_territory = self._group_by_territory(venues)
-        self._render("index", "index.html", groups=by_territory,
-                     status_counts=Counter(v.data["statut"] for v in venues),
-                     page_name="index")
+        facets = [{"name": name, "title": title, "legend": legend, "open": is_open,
+                   "options": list(labels(vocab).items())}
+                  for name, vocab, title, legend, is_open in FACETS]
+        filter_vocab = {
+            "regions": [(r.code, r.nom) for r in self.regions],
+            "departements": sorted((d.code, d.nom, r.code) for r in self.regions
+                                   for d in r.departements),
+        }
+        self._render("index", "index.html", groups=self.regions, facets=facets,
+                     filter_vocab=filter_vocab, page_name="index",
+                     status_counts=Counter(v.data["statut"] for v in venues))
+        neighbours = nearest(venues)
         for venue in venues:
             self._render("lieu", f"lieux/{venue.id}/index.html", venue=venue,
                          description_html=markdown_to_html(venue.data.get("description", "")),
                          territory=venue.territory(), page_name="lieu",
+                         region_url=self._region_of(venue).url,
+                         departement_url=self._departement_of(venue).url,
+                         neighbours=neighbours[venue.id],
+                         jsonld=venue_jsonld(venue, self.absolute(self.url_of(venue))),
                          stale=is_stale(venue.data["date_verification"], build_date()))
+        self._render_territories()
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
                      schema=venue_schema(), meta=meta, page_name="donnees")
         self._render("contribuer", "contribuer/index.html", page_name="contribuer")
+        self._render("embed", "embed/index.html", page_name="embed")
+        self._render("404", "404.html", page_name="404")
+        feed_url = self.absolute(f"{site}/flux.xml")
+        self._write("flux.xml", feeds.atom_feed(
+            venues, added_dates(Path(self.settings["VENUES_PATH"])), self.absolute(site),
+            self.settings["SITENAME"], feed_url))
+        self._write("sitemap.xml", feeds.sitemap(self._sitemap_urls()))
         self._copy_vendor_files()
 
-    @staticmethod
-    def _group_by_territory(venues: list[Venue]) -> list[dict[str, Any]]:
-        """Régions, then départements, then venues, in a stable order for the list."""
-        nested: dict[tuple[str, str], dict[tuple[str, str], list[Venue]]] = defaultdict(
-            lambda: defaultdict(list))
-        for v in venues:
-            reg, dep = v.base.region, v.base.departement
-            nested[(reg["nom"], reg["code"])][(dep["code"], dep["nom"])].append(v)
-        out = []
-        for (reg_nom, reg_code), deps in sorted(nested.items(),
-                                                key=lambda kv: normalize_name(kv[0][0])):
-            out.append({
-                "code": reg_code, "nom": reg_nom,
-                "departements": [
-                    {"code": code, "nom": nom,
-                     "lieux": sorted(items, key=lambda v: (v.nom.casefold(), v.id))}
-                    for (code, nom), items in sorted(deps.items())
-                ],
-            })
-        return out
+    def absolute(self, url: str) -> str:
+        """Absolute URL for feeds, JSON-LD and Open Graph (SITE_DOMAIN when SITEURL is local)."""
+        if url.startswith("http"):
+            return url
+        return self.settings["SITE_DOMAIN"].rstrip("/") + url
+
+    def _region_of(self, venue: Venue) -> Any:
+        return next(r for r in self.regions if r.code == venue.base.region["code"])
+
+    def _departement_of(self, venue: Venue) -> Any:
+        region = self._region_of(venue)
+        return next(d for d in region.departements if d.code == venue.base.departement["code"])
+
+    def _render_territories(self) -> None:
+        self._render("territoires", "territoires/index.html", page_name="territoires")
+        embed_base = self.absolute(f"{self.settings['SITEURL']}/embed/")
+        for region in self.regions:
+            self._render("territoire", f"{region.url}index.html", territory=region,
+                         level="region", page_name="territoire", embed_base=embed_base)
+            for dep in region.departements:
+                self._render("territoire", f"{dep.url}index.html", territory=dep,
+                             level="departement", page_name="territoire",
+                             embed_base=embed_base)
+
+    def _sitemap_urls(self) -> list[tuple[str, str | None]]:
+        site = self.settings["SITEURL"]
+        pages = ["/", "/donnees/", "/contribuer/", "/territoires/"]
+        pages += [f"/{p.url}" for p in self.context.get("pages", [])]
+        urls: list[tuple[str, str | None]] = [(self.absolute(site + p), None) for p in pages]
+        for region in self.regions:
+            urls.append((self.absolute(f"{site}/{region.url}"), None))
+            urls += [(self.absolute(f"{site}/{d.url}"), None) for d in region.departements]
+        urls += [(self.absolute(self.url_of(v)), v.data["date_verification"])
+                 for v in self.venues]
+        return urls
 
     def _copy_vendor_files(self) -> None:
         """Front-end libraries come from node_modules (pinned by package-lock.json)."""
@@ -166,4 +216,3 @@ def _get_generators(pelican: Any) -> type[Generator]:
 
 def register() -> None:
     signals.get_generators.connect(_get_generators)
-

@@ -47,6 +47,22 @@ TERRITORY_NAMES = {
     "988": "en Nouvelle-Calédonie",
 }
 
+# The legal time of each territory, for "ouvert maintenant" in the visitor's browser.
+TIME_ZONES = {
+    "metro": "Europe/Paris",
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "975": "America/Miquelon",
+    "976": "Indian/Mayotte",
+    "977": "America/St_Barthelemy",
+    "978": "America/Marigot",
+    "986": "Pacific/Wallis",
+    "987": "Pacific/Tahiti",
+    "988": "Pacific/Noumea",
+}
+
 METROPOLE_TYPES = {"METRO", "MET69"}
 EPCI_TYPE_LABELS = {
     "METRO": "Métropole",
