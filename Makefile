@@ -21,9 +21,11 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Builds into a new folder, then swaps it in: no stale page survives a rebuild.
+# Pagefind then indexes the venue pages for the search box.
 site: deps
 	rm -rf $(OUTPUT).tmp
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT).tmp
+	$(BIN)/python -m pagefind --site $(OUTPUT).tmp --glob "lieux/**/*.html" --silent
 	rm -rf $(OUTPUT) && mv $(OUTPUT).tmp $(OUTPUT)
 
 validate: deps

@@ -24,11 +24,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 def build_site(venues: Path, output: Path) -> subprocess.CompletedProcess[str]:
     """Run the real Pelican build on a folder of venues."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
-    return subprocess.run(
+    result = subprocess.run(
         [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", str(output),
          "-e", f'VENUES_PATH="{venues}"'],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
+    if result.returncode == 0:  # the same search index as `make site`
+        index = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(output), "--glob",
+             "lieux/**/*.html", "--silent"], capture_output=True, text=True, timeout=300)
+        if index.returncode:
+            return index
+    return result
 
 
 @pytest.fixture(scope="session")

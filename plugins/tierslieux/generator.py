@@ -17,12 +17,13 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import exports, feeds, mapdata
+from . import exports, feeds, mapdata, stats
 from .columns import columns
 from .dates import build_date, french_date, is_stale
 from .history import added_dates
 from .hours import week_schedule
 from .nearby import nearest
+from .refdata import reference_data
 from .report import print_report
 from .richtext import markdown_to_html, safe_url
 from .schema import labels, venue_schema
@@ -152,6 +153,8 @@ class VenueGenerator(Generator):
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
                      schema=venue_schema(), meta=meta, page_name="donnees")
         self._render("contribuer", "contribuer/index.html", page_name="contribuer")
+        self._render("statistiques", "statistiques/index.html", page_name="statistiques",
+                     stats=stats.compute(venues, reference_data()))
         self._render("embed", "embed/index.html", page_name="embed")
         self._render("404", "404.html", page_name="404")
         feed_url = self.absolute(f"{site}/flux.xml")
@@ -187,7 +190,7 @@ class VenueGenerator(Generator):
 
     def _sitemap_urls(self) -> list[tuple[str, str | None]]:
         site = self.settings["SITEURL"]
-        pages = ["/", "/donnees/", "/contribuer/", "/territoires/"]
+        pages = ["/", "/donnees/", "/contribuer/", "/territoires/", "/statistiques/"]
         pages += [f"/{p.url}" for p in self.context.get("pages", [])]
         urls: list[tuple[str, str | None]] = [(self.absolute(site + p), None) for p in pages]
         for region in self.regions:

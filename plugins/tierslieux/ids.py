@@ -9,12 +9,24 @@ from pathlib import Path
 
 MAX_LENGTH = 80
 
+# Letters that Unicode does not decompose into ASCII, and "@" standing for "a" ("L@b").
+_SPELLED_OUT = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss",
+                              "@": "a"})
 
-def slugify(text: str) -> str:
-    """« L'Atelier du Coin » -> "l-atelier-du-coin" (ASCII, lowercase, hyphens)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return slug[:MAX_LENGTH].rstrip("-") or "lieu"
+
+def slugify(text: str, fallback: str = "lieu") -> str:
+    """« L'Atelier du Cœur » -> "l-atelier-du-coeur" (ASCII, lowercase, hyphens).
+
+    A slug longer than MAX_LENGTH is cut after a whole word when one ends in its second
+    half; `fallback` stands for a text with nothing to keep.
+    """
+    plain = unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT))
+    ascii_text = plain.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_LENGTH:
+        cut = slug[:MAX_LENGTH + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut[MAX_LENGTH // 2:] else slug[:MAX_LENGTH]
+    return slug.rstrip("-") or fallback
 
 
 def taken_ids(root: Path) -> set[str]:

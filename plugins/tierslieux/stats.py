@@ -241,6 +241,26 @@ class Statistics:
     def epci_couverts(self) -> int:
         return self.epci_total - self.epci_sans_lieu_total
 
+    @property
+    def epci_total_fr(self) -> str:
+        return format_number(self.epci_total)
+
+    @property
+    def epci_sans_lieu_total_fr(self) -> str:
+        return format_number(self.epci_sans_lieu_total)
+
+    @property
+    def epci_couverts_fr(self) -> str:
+        return format_number(self.epci_couverts)
+
+    @property
+    def type_mentions_ouverts_fr(self) -> str:
+        return format_number(self.type_mentions_ouverts)
+
+    @property
+    def type_mentions_total_fr(self) -> str:
+        return format_number(self.type_mentions_total)
+
 
 # -- computation ---------------------------------------------------------------------------
 

@@ -1,0 +1,302 @@
+"""Normalising text that comes from outside: spreadsheets, web maps, forms.
+
+Why: every tool that takes values typed by other people meets the same mess (HTML in
+cells, addresses on several lines, handles instead of URLs, phones in every format,
+personal e-mail addresses). These functions turn such text into the directory's forms, or
+say why they cannot, so each tool applies the same rules (the importer's module
+docstring lists them).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+
+def plain(text: str) -> str:
+    """Lowercase ASCII text, for forgiving comparisons of source values."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def clean_lines(value: str) -> list[str]:
+    """Source text as clean, non-empty lines (HTML line breaks kept as lines)."""
+    text = _TAG.sub(" ", _BR.sub("\n", _CONTROL.sub("", value)))
+    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
+    return [line for line in lines if line]
+
+
+_ORDINAL = re.compile(r"^\d+\s*(?:er|ère|re|e|è|ème|eme|nd|nde)\b", re.IGNORECASE)
+_STREET_NUMBER = re.compile(r"^\d+(?:\s*[-/]\s*\d+)?(?:\s?(?:bis|ter|quater|[a-d]))?\s*,?\s+\D",
+                            re.IGNORECASE)
+_STREET_WORDS = {
+    "rue", "ruelle", "avenue", "av", "bd", "boulevard", "place", "pl", "allee", "allees",
+    "chemin", "route", "rte", "quai", "impasse", "esplanade", "square", "cours", "faubourg",
+    "fbg", "lieu", "lieudit", "voie", "passage", "parvis", "promenade", "sentier",
+    "carrefour", "rond", "zone", "zi", "za", "zac", "parc", "hameau", "bourg", "residence",
+    "venelle", "cite", "domaine", "lotissement", "mail", "village", "port",
+}
+
+
+def split_address(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """(street address, complement, notes) from the lines of an address cell."""
+    notes = []
+    kept = []
+    for line in lines:
+        if re.fullmatch(r"\[.*\]", line):
+            notes.append(f"adresse : mention « {line} » non reprise")
+        else:
+            kept.append(line)
+    if not kept:
+        return None, None, notes
+
+    def numbered(line: str) -> bool:
+        return bool(_STREET_NUMBER.match(line)) and not _ORDINAL.match(line)
+
+    def street(line: str) -> bool:
+        return bool(set(re.findall(r"[a-z]+", plain(line))) & _STREET_WORDS)
+
+    pick = (next((line for line in kept if numbered(line)), None)
+            or next((line for line in kept if street(line)), None) or kept[-1])
+    rest = [line for line in kept if line is not pick]
+    return pick, ", ".join(rest) or None, notes
+
+
+def normalize_url(value: str) -> tuple[str | None, str | None]:
+    """(URL, None) or (None, why it cannot be used). Adds https:// when missing."""
+    text = "".join(value.split())
+    if not text:
+        return None, None
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", text)
+    if scheme and not re.match(r"^[^:/]+:\d+(/|$)", text):  # not "host:port"
+        if scheme.group(1).lower() not in ("http", "https") or not text[
+                len(scheme.group(0)):].startswith("//"):
+            return None, f"« {value.strip()} » n'est pas une adresse web (http ou https)"
+        text = scheme.group(1).lower() + text[len(scheme.group(1)):]
+    elif text.startswith("//"):
+        text = "https:" + text
+    else:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.startswith("."):
+        return None, f"« {value.strip()} » n'est pas une adresse web utilisable"
+    return text, None
+
+
+def _looks_like_url(text: str) -> bool:
+    lowered = text.lower()
+    return ("://" in lowered or lowered.startswith("www.")
+            or bool(re.match(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/", lowered)))
+
+
+def social_url(network: str, value: str) -> tuple[str | None, str | None]:
+    """A social account as a full address: handles become URLs (rules: importer docstring)."""
+    text = value.strip()
+    if not text:
+        return None, None
+    if network == "url" or _looks_like_url(text):
+        return normalize_url(text)
+    handle = text.lstrip("@")
+    if network == "twitter" and re.fullmatch(r"[A-Za-z0-9_]{1,15}", handle):
+        return f"https://twitter.com/{handle}", None
+    if network == "instagram" and re.fullmatch(r"[A-Za-z0-9._]{1,30}", handle):
+        return f"https://www.instagram.com/{handle}/", None
+    if network == "facebook" and re.fullmatch(r"[^\s?#]+", text.lstrip("/")):
+        return f"https://www.facebook.com/{text.lstrip('/')}", None
+    if network == "mastodon":
+        account = re.fullmatch(r"@?([A-Za-z0-9_]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})", text)
+        if account:
+            return f"https://{account.group(2).lower()}/@{account.group(1)}", None
+    return None, f"compte {network} « {text} » non reconnu"
+
+
+_OVERSEAS_CODES = ("262", "269", "590", "594", "596")
+
+
+def normalize_phone(value: str) -> tuple[str | None, str | None]:
+    """(« 02 99 00 00 00 », note) or (None, why not); rules: importer docstring."""
+    text = value.strip()
+    if not text:
+        return None, None
+    result = _phone(text)
+    if result is None:
+        for part in re.split(r"\s*(?:[;,/]|\bou\b)\s*", text):
+            result = _phone(part) if part and part != text else None
+            if result:
+                return result[0], f"seul le premier numéro de « {text} » est repris"
+        return None, f"« {text} » non reconnu comme numéro français : non repris"
+    return result
+
+
+def _phone(text: str) -> tuple[str, str | None] | None:
+    digits = re.sub(r"\(0\)", "", text)
+    digits = re.sub(r"[\s.\-()/\u00a0]", "", digits)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if not re.fullmatch(r"\+?\d+", digits):
+        return None
+    note = None
+    if digits.startswith("+33") and len(digits) == 12:
+        digits = "0" + digits[3:]
+    elif digits.startswith("+") and digits[1:4] in _OVERSEAS_CODES and len(digits) == 13:
+        digits = "0" + digits[4:]
+    elif len(digits) == 9 and digits[0] in "123456789":
+        digits = "0" + digits
+        note = f"« {text} » : zéro initial ajouté"
+    if len(digits) != 10 or digits[0] != "0" or digits[1] == "0":
+        return None
+    grouped = " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    if digits[1] in "67" and note is None:
+        note = f"numéro mobile {grouped} repris : vérifiez que c'est celui du lieu"
+    return grouped, note
+
+
+_WEBMAIL = re.compile(
+    r"(?:gmail\.com|googlemail\.com|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|"
+    r"club-internet\.fr|laposte\.net|bbox\.fr|numericable\.fr|aliceadsl\.fr|voila\.fr|"
+    r"hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com|outlook\.[a-z.]+|yahoo\.[a-z.]+|ymail\.com|"
+    r"aol\.[a-z.]+|gmx\.[a-z.]+|icloud\.com|me\.com|mac\.com|protonmail\.[a-z.]+|"
+    r"proton\.me|tutanota\.[a-z.]+|mailo\.com|netcourrier\.com|yandex\.[a-z.]+|zoho\.com)")
+# Local parts (or their start) that name a role or a place, not a person.
+_ROLE_WORDS = {
+    "contact", "contacts", "info", "infos", "information", "informations", "accueil",
+    "bonjour", "hello", "hey", "hi", "coucou", "salut", "welcome", "fablab", "fablabs", "lab",
+    "makerspace", "hackerspace", "coworking", "cowork", "tierslieu", "tierslieux", "atelier",
+    "ateliers", "asso", "association", "collectif", "equipe", "team", "bureau", "secretariat",
+    "direction", "admin", "administration", "communication", "presse", "reservation",
+    "reservations", "inscription", "inscriptions", "mediatheque", "bibliotheque", "biblio",
+    "cyber", "cyberespace", "epn", "multimedia", "numerique", "mairie", "office", "espace",
+    "cantine", "projet", "projets", "mail", "courrier", "animation", "animations",
+    "formation", "formations", "fabmanager", "benevoles", "membres", "adherents", "hub",
+    "studio", "ecole", "centre", "maison", "tiers", "lieu", "repair", "ressourcerie",
+}
+_NAME_STOPWORDS = {"association", "asso", "les", "des", "une", "pour", "avec"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", plain(text))
+
+
+def _domain_matches(domain: str, site: str | None) -> bool:
+    if not site:
+        return False
+    try:
+        host = (urlsplit(site).hostname or "").lower()
+    except ValueError:
+        return False
+    host = host.removeprefix("www.")
+    return bool(host) and (host == domain or host.endswith("." + domain)
+                           or domain.endswith("." + host))
+
+
+def _name_matches(local: str, names: list[str]) -> bool:
+    parts = [p for p in re.split(r"[^a-z0-9]+", local) if p]
+    compact_local = re.sub(r"\d+$", "", "".join(parts))
+    for name in names:
+        tokens = _words(name)
+        compact = "".join(tokens)
+        initials = "".join(t[0] for t in tokens)
+        if len(compact_local) >= 3 and (compact_local in compact or compact_local == initials):
+            return True
+        if len(compact) >= 4 and compact in "".join(parts):
+            return True
+        useful = {t for t in tokens if len(t) >= 4 and t not in _NAME_STOPWORDS}
+        if useful & set(parts):
+            return True
+    return False
+
+
+def _mask(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else f"{address[:1]}…"
+
+
+def classify_email(value: str, site: str | None,
+                   names: list[str]) -> tuple[str | None, list[str]]:
+    """(the generic address to publish, or None; notes on what was left out and why)."""
+    notes: list[str] = []
+    kept = None
+    for candidate in re.split(r"[\s,;]+", value.strip()):
+        address = candidate.removeprefix("mailto:").strip("<>()")
+        if not address:
+            continue
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+            notes.append(f"courriel « {_mask(address)} » mal formé : non repris")
+            continue
+        local, _, domain = address.rpartition("@")
+        domain = domain.lower()
+        address = f"{local}@{domain}"
+        plain_local = plain(local)
+        parts = [re.sub(r"\d+$", "", p) for p in re.split(r"[^a-z0-9]+", plain_local) if p]
+        generic = (any(p in _ROLE_WORDS for p in parts)
+                   or any(p.startswith(w) for p in parts for w in _ROLE_WORDS if len(w) >= 5)
+                   or _name_matches(plain_local, names)
+                   or (not _WEBMAIL.fullmatch(domain) and _domain_matches(domain, site)))
+        if generic and kept is None:
+            kept = address
+            continue
+        if generic:
+            notes.append(f"courriel : une seule adresse reprise ({_mask(address)} laissée)")
+            continue
+        personal_form = re.fullmatch(r"[a-z]+(?:[._-][a-z]+)+\d*", plain_local)
+        if _WEBMAIL.fullmatch(domain) or personal_form:
+            notes.append(f"courriel non repris : donnée personnelle probable ({_mask(address)})")
+        else:
+            notes.append(f"courriel non repris : {_mask(address)} n'est pas reconnue comme "
+                         "adresse générique du lieu (à vérifier à la main)")
+    return kept, notes
+
+
+def postcode(value: str) -> tuple[str | None, str | None]:
+    digits = re.sub(r"\s", "", value)
+    if not digits:
+        return None, None
+    if re.fullmatch(r"\d{4}", digits):
+        return "0" + digits, f"« {value.strip()} » complété en 0{digits}"
+    if re.fullmatch(r"\d{5}", digits):
+        return digits, None
+    return None, f"« {value.strip()} » illisible : ignoré"
+
+
+def date(value: str) -> str | None:
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if french:
+        day, month, year = french.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+def boolean(value: str) -> bool | None:
+    word = plain(value)
+    if word in ("oui", "yes", "true", "vrai", "1", "x"):
+        return True
+    if word in ("non", "no", "false", "faux", "0"):
+        return False
+    return None
+
+
+def enum(item: dict[str, Any], value: str) -> str | None:
+    """The code of the item schema's `enum` that a value names (code or French label)."""
+    wanted = plain(value).replace(" ", "_").replace("-", "_")
+    for code in item.get("enum", []):
+        if wanted == code:
+            return code
+    for code, label in item.get("x-labels", {}).items():
+        if plain(label) == plain(value):
+            return code
+    return None
