@@ -87,8 +87,11 @@ def browser() -> Iterator[object]:
     with sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=str(CHROMIUM),
+            # Every host but loopback resolves to nothing: tiles (and anything else from
+            # the Internet) fail at once, as on a visitor's flaky connection.
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
         )
         yield instance
         instance.close()

@@ -12,8 +12,6 @@ import pytest
 def page(browser, served_site: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    # Tiles come from the Internet, which tests never reach: markers must show anyway.
-    page.route("**/*tile*", lambda route: route.abort())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page

@@ -29,7 +29,6 @@ def records(fixture_site: Path) -> dict[str, dict]:
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
                               timezone_id="Europe/Paris")
-    ctx.route("**/*tile*", lambda route: route.abort())
     yield ctx
     ctx.close()
 
@@ -185,7 +184,6 @@ def test_autour_de_moi_orders_by_distance_from_the_visitor(browser, served_site,
     here = (45.76, 4.84)  # Lyon
     ctx = browser.new_context(geolocation={"latitude": here[0], "longitude": here[1]},
                               permissions=["geolocation"])
-    ctx.route("**/*tile*", lambda route: route.abort())
     page = ctx.new_page()
     open_home(page, served_site)
     page.get_by_role("button", name="Utiliser ma position").click()
@@ -241,7 +239,6 @@ def test_territory_page_shows_its_venues_and_the_embed_snippet(page, served_site
 @pytest.mark.parametrize("width", [320, 1280])
 def test_pages_fit_the_screen(browser, served_site, width):
     ctx = browser.new_context(viewport={"width": width, "height": 800})
-    ctx.route("**/*tile*", lambda route: route.abort())
     page = ctx.new_page()
     for path in ["/", "/lieux/atelier-commun-rennes/", "/territoires/bretagne/", "/donnees/",
                  "/statistiques/", "/contribuer/"]:
