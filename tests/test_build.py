@@ -92,3 +92,40 @@ def test_invalid_venue_stops_the_build_with_a_french_message(tmp_path: Path) -> 
     assert "Le site n'est pas construit" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert not (output / "index.html").exists()  # no partial site passed off as complete
+
+
+def test_feed_sitemap_and_404(fixture_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(fixture_site / "flux.xml").getroot()
+    titles = [e.find(f"{atom}title").text for e in feed.findall(f"{atom}entry")]
+    assert "Fermeture : L'Ancienne Friche, Marseille (Bouches-du-Rhône)" in titles
+    assert any(t.startswith("Nouveau lieu : ") for t in titles)  # fixtures are in git
+    sitemap = ET.parse(fixture_site / "sitemap.xml").getroot()
+    locs = {u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sitemap}
+    for venue in FIXTURE_VENUES.rglob("*.yml"):
+        assert any(loc.endswith(f"/lieux/{venue.stem}/") for loc in locs)
+    assert any(loc.endswith("/territoires/bretagne/ille-et-vilaine/") for loc in locs)
+    assert "Page introuvable" in (fixture_site / "404.html").read_text("utf-8")
+
+
+def test_venue_page_has_json_ld_and_open_graph(fixture_site: Path) -> None:
+    import re
+
+    html = (fixture_site / "lieux" / "atelier-commun-rennes" / "index.html").read_text("utf-8")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "LocalBusiness" and data["name"] == "L'Atelier commun"
+    assert data["address"]["postalCode"] == "35000"
+    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 48.1113, "longitude": -1.68}
+    assert '<meta property="og:title" content="L&#39;Atelier commun">' in html
+    assert "À proximité" in html and 'href="/lieux/coworking-faubourg/"' in html
+
+
+def test_embedded_json_cannot_close_its_script() -> None:
+    from tierslieux.structured import script_json
+
+    text = script_json({"name": "</script><script>alert(1)</script><!--"})
+    assert "<" not in text and ">" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script><!--"
