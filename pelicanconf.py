@@ -73,9 +73,19 @@ REPOSITORY_BRANCH = "main"
 GEOCODER_URL = "https://data.geopf.fr/geocodage/search"
 
 DATA_LICENSE = {
+    "id": "etalab-2.0",
     "name": "Licence Ouverte / Open Licence version 2.0",
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
+
+DATA_PUBLISHER = "Annuaire des tiers-lieux"
+DATA_SOURCES = [
+    {"title": "Fiches des lieux, écrites et vérifiées par les contributeurs (dépôt git)",
+     "path": REPOSITORY_URL},
+    {"title": "Découpage administratif (communes, EPCI), Etalab, via "
+              "@etalab/decoupage-administratif",
+     "path": "https://github.com/datagouv/decoupage-administratif"},
+]
 
 # node_modules path -> output/vendor/ path
 VENDOR_FILES = {

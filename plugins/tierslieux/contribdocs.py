@@ -6,74 +6,37 @@ what the validator actually accepts and reports.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from .fielddocs import field_docs, location_fields
 from .problems import CODES
-from .schema import resolve, venue_schema
+from .schema import venue_schema
 
 FIELDS_BEGIN = "<!-- BEGIN champs (généré par `tierslieux sync`) -->"
 FIELDS_END = "<!-- END champs -->"
 CODES_BEGIN = "<!-- BEGIN codes (généré par `tierslieux sync`) -->"
 CODES_END = "<!-- END codes -->"
 
-_TYPES = {"string": "texte", "number": "nombre", "integer": "nombre entier",
-          "boolean": "`true` ou `false`", "array": "liste", "object": "groupe de champs"}
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _kind(prop: dict[str, Any]) -> str:
-    kind = prop.get("type", "")
-    if kind == "array":
-        items = resolve(prop.get("items", {}))
-        return f"liste de {_TYPES.get(items.get('type', ''), 'valeurs')}"
-    if prop.get("format") == "date":
-        return "date AAAA-MM-JJ"
-    return _TYPES.get(kind, kind)
-
-
-def _values(prop: dict[str, Any]) -> str:
-    labels = prop.get("x-labels") or resolve(prop.get("items", {})).get("x-labels")
-    if not labels:
-        return ""
-    return "<br>".join(f"`{code}` : {label}" for code, label in labels.items())
-
-
-def _rows(properties: dict[str, Any], required: list[str], prefix: str = "") -> list[str]:
-    rows = []
-    for name, raw in properties.items():
-        prop = resolve(raw)
-        needed = "oui" if name in required else ""
-        example = prop.get("examples", [None])[0]
-        shown = f"`{json.dumps(example, ensure_ascii=False)}`" if example is not None else ""
-        description = prop.get("description", "")
-        values = _values(prop)
-        rows.append(f"| `{prefix}{name}` | {_cell(prop.get('title', name))} | {_kind(prop)} | "
-                    f"{needed} | {_cell(description)}{'<br>' + values if values else ''} | "
-                    f"{_cell(shown)} |")
-        if prop.get("type") == "object":
-            rows += _rows(prop["properties"], prop.get("required", []), f"{prefix}{name}.")
-        items = resolve(prop.get("items", {})) if prop.get("type") == "array" else {}
-        if items.get("type") == "object":
-            rows += _rows(items["properties"], items.get("required", []), f"{prefix}{name}[].")
-    return rows
-
-
 def fields_table() -> str:
-    schema = venue_schema()
-    location = ", ".join(f"`{f}`" for f in schema["else"]["required"])
+    location = ", ".join(f"`{f}`" for f in location_fields())
+    required = ", ".join(f"`{f}`" for f in venue_schema()["required"])
     head = [
-        f"Champs obligatoires pour tous les lieux : "
-        f"{', '.join(f'`{f}`' for f in schema['required'])}. Un lieu fixe a aussi {location} ; "
-        "un lieu itinérant a `etapes` à la place.",
+        f"Champs obligatoires pour tous les lieux : {required}. Un lieu fixe a aussi "
+        f"{location} ; un lieu itinérant a `etapes` à la place.",
         "",
         "| Champ | Titre | Type | Obligatoire | Description et valeurs permises | Exemple |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    return "\n".join(head + _rows(schema["properties"], schema["required"]))
+    rows = []
+    for f in field_docs():
+        values = "<br>".join(f"`{code}` : {label}" for code, label in f.values)
+        description = _cell(f.description) + ("<br>" + values if values else "")
+        example = _cell(f"`{f.example}`") if f.example else ""
+        rows.append(f"| `{f.path}` | {_cell(f.title)} | {f.kind} | "
+                    f"{'oui' if f.required else ''} | {description} | {example} |")
+    return "\n".join(head + rows)
 
 
 def codes_table() -> str:

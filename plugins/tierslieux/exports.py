@@ -32,6 +32,11 @@ def _dumps(data: Any) -> str:
                       sort_keys=False)
 
 
+def dumps_pretty(data: Any) -> str:
+    """Readable, stable JSON for files people open (indentation, key order kept)."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 def to_csv(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -67,16 +72,4 @@ def record(venue: Venue, url: str) -> dict[str, Any]:
 
 def to_json(venues: list[Venue], url_of: Callable[[Venue], str],
             meta: dict[str, Any]) -> str:
-    return json.dumps({**meta, "lieux": [record(v, url_of(v)) for v in venues]},
-                      ensure_ascii=False, indent=1) + "\n"
-
-
-def to_map_data(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
-    """What the home map loads: compact rows, one per point, kept small for 20,000 venues."""
-    rows = []
-    for v in venues:
-        for p in v.places:
-            rows.append([v.id, v.nom, round(p.latitude, 5), round(p.longitude, 5),
-                         p.commune, v.data["statut"]])
-    return _dumps({"colonnes": ["id", "nom", "lat", "lon", "commune", "statut"],
-                   "lieux": rows}) + "\n"
+    return dumps_pretty({**meta, "lieux": [record(v, url_of(v)) for v in venues]})

@@ -17,12 +17,16 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from . import exports, feeds, mapdata, stats
+from . import exports, feeds, mapdata, mednum, stats
+from .changelog import changelog
 from .columns import columns
+from .datapackage import data_package
 from .dates import build_date, french_date, is_stale
+from .fielddocs import field_docs
 from .history import added_dates
 from .hours import week_schedule
 from .nearby import nearest
+from .paths import SCHEMA_PATH
 from .refdata import reference_data
 from .report import print_report
 from .richtext import markdown_to_html, safe_url
@@ -123,9 +127,26 @@ class VenueGenerator(Generator):
             "donnees/tiers-lieux.geojson": exports.to_geojson(venues, self.url_of),
             "donnees/tiers-lieux.json": exports.to_json(venues, self.url_of, meta),
         }
+        national, excluded = mednum.export(venues, self.settings["SITENAME"])
+        downloads["donnees/lieux-mediation-numerique.csv"] = national
+        history = changelog(Path(self.settings["VENUES_PATH"]))
+        downloads["donnees/historique.json"] = exports.dumps_pretty(
+            {"titre": f"{self.settings['SITENAME']} : historique des versions",
+             "versions": history})
+        for region in self.regions:
+            subset = region.lieux
+            downloads[f"donnees/regions/{region.code}.csv"] = exports.to_csv(subset, self.url_of)
+            downloads[f"donnees/regions/{region.code}.geojson"] = exports.to_geojson(
+                subset, self.url_of)
+        downloads["donnees/datapackage.json"] = exports.dumps_pretty(
+            self._data_package(meta, national_count=len(venues) - len(excluded)))
         for relative, text in downloads.items():
             self._write(relative, text)
+        for venue in venues:
+            self._write(f"donnees/lieux/{venue.id}.json",
+                        exports.dumps_pretty(exports.record(venue, self.url_of(venue))))
         self._write("donnees/carte.json", mapdata.to_json(venues))
+        self._write("donnees/schema/venue.schema.json", SCHEMA_PATH.read_text(encoding="utf-8"))
         sizes = {name: len(text.encode("utf-8")) for name, text in downloads.items()}
 
         facets = [{"name": name, "title": title, "legend": legend, "open": is_open,
@@ -151,7 +172,11 @@ class VenueGenerator(Generator):
                          stale=is_stale(venue.data["date_verification"], build_date()))
         self._render_territories()
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
-                     schema=venue_schema(), meta=meta, page_name="donnees")
+                     schema=venue_schema(), meta=meta, page_name="donnees",
+                     excluded=excluded, mapping=mednum.MAPPING_DOC, history=history[:10],
+                     mednum=mednum)
+        self._render("donnees_schema", "donnees/schema/index.html", page_name="donnees",
+                     fields=field_docs())
         self._render("contribuer", "contribuer/index.html", page_name="contribuer")
         self._render("statistiques", "statistiques/index.html", page_name="statistiques",
                      stats=stats.compute(venues, reference_data()))
@@ -163,6 +188,38 @@ class VenueGenerator(Generator):
             self.settings["SITENAME"], feed_url))
         self._write("sitemap.xml", feeds.sitemap(self._sitemap_urls()))
         self._copy_vendor_files()
+
+    def _data_package(self, meta: dict[str, Any], national_count: int) -> dict[str, Any]:
+        site = self.absolute(self.settings["SITEURL"] + "/")
+        licence = self.settings["DATA_LICENSE"]
+        return data_package({
+            "name": "tiers-lieux",
+            "title": self.settings["SITENAME"],
+            "description": f"{meta['nombre']} tiers-lieux de France (coworkings, fablabs, "
+                           "ateliers partagés…), avec leur territoire (département, région, "
+                           "EPCI) déduit du code INSEE.",
+            "version": build_date().isoformat(),
+            "created": f"{build_date().isoformat()}T00:00:00Z",
+            "homepage": site,
+            "licence": {"name": licence["id"], "title": licence["name"],
+                        "path": licence["url"]},
+            "sources": self.settings["DATA_SOURCES"],
+            "contributors": [{"title": self.settings["DATA_PUBLISHER"], "role": "publisher"},
+                             {"title": "Les contributrices et contributeurs de l'annuaire",
+                              "role": "author", "path": self.settings["REPOSITORY_URL"]}],
+        }, [{
+            "name": "lieux-mediation-numerique",
+            "title": f"{mednum.STANDARD} (version {mednum.STANDARD_VERSION})",
+            "description": f"Les {national_count} lieux qui ont un SIRET ou un RNA et une "
+                           f"adresse, au format du standard national : {mednum.STANDARD_URL}",
+            "path": "lieux-mediation-numerique.csv",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        }, {
+            "name": "historique",
+            "title": "Historique des versions",
+            "description": "Lieux ajoutés, modifiés, fermés et rouverts à chaque version.",
+            "path": "historique.json", "format": "json", "mediatype": "application/json",
+        }])
 
     def absolute(self, url: str) -> str:
         """Absolute URL for feeds, JSON-LD and Open Graph (SITE_DOMAIN when SITEURL is local)."""

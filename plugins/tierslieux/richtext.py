@@ -6,6 +6,8 @@ description can never carry a script, an event handler or a javascript: link.
 
 from __future__ import annotations
 
+from html import unescape
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -27,3 +29,10 @@ def safe_url(value: object) -> str:
         return ""
     scheme, sep, _ = value.partition(":")
     return value if sep and scheme.lower() in SAFE_SCHEMES else ""
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text of a Markdown description, for summaries in other standards."""
+    html = _md.render(text)
+    plain = nh3.clean(html, tags=set())
+    return " ".join(unescape(plain).split())
