@@ -54,9 +54,12 @@ def test_every_file_of_the_corpus_has_an_expectation_and_fails(broken_result) ->
     assert "35/ferme-sans-date.yml" in only_warnings
 
 
+HISTORY_CODES = {"id-reutilise"}  # needs git history: see test_reused_id_is_flagged
+
+
 def test_every_error_code_is_exercised_by_a_broken_file() -> None:
     used = {code for pairs in _expectations().values() for code, _ in pairs}
-    assert set(CODES) - used == set()
+    assert set(CODES) - used == HISTORY_CODES
 
 
 def test_every_problem_is_french_and_actionable(broken_result) -> None:
@@ -137,3 +140,23 @@ def test_annotation_escapes_newlines_and_commas() -> None:
 def test_repository_root_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert validate().files[0].startswith("content/venues/")
+
+
+def test_reused_id_is_flagged(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "35").mkdir()
+    venue = tmp_path / "35" / "atelier-commun-rennes.yml"
+    venue.write_bytes((FIXTURE_VENUES / "35" / "atelier-commun-rennes.yml").read_bytes())
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "add")
+    git("rm", "-q", str(venue))
+    git("commit", "-qm", "delete")
+    assert validate([tmp_path], universe=tmp_path).problems == []
+    venue.write_bytes((FIXTURE_VENUES / "35" / "atelier-commun-rennes.yml").read_bytes())
+    problems = validate([tmp_path], universe=tmp_path).problems
+    assert [(p.code, p.line) for p in problems] == [("id-reutilise", 1)]
+    assert "supprimée le" in problems[0].message

@@ -9,6 +9,7 @@ fablabs of one association may share a website, a maintainer decides.
 from __future__ import annotations
 
 import math
+import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
@@ -39,6 +40,36 @@ def duplicate_ids(files: list[Path], others: Iterable[Path],
                                "Chaque lieu a un identifiant unique : choisissez-en un autre "
                                "(par exemple en ajoutant le nom de la commune)."))
     return out
+
+
+def deleted_ids(universe: Path) -> dict[str, str]:
+    """id -> date its file was deleted, from git history (empty outside a checkout)."""
+    try:
+        log = subprocess.run(["git", "log", "--diff-filter=D", "--name-only",
+                              "--format=%x00%cs", "--", "."], cwd=universe,
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    found: dict[str, str] = {}
+    for block in log.split("\x00")[1:]:
+        lines = [line for line in block.splitlines() if line.strip()]
+        for name in lines[1:]:
+            if name.endswith(".yml"):
+                found.setdefault(Path(name).stem, lines[0])
+    return found
+
+
+def reused_ids(files: list[Path], universe: Path | None,
+               shown: Callable[[Path], str]) -> list[Problem]:
+    """Ids are never reused: warn when a file takes the id of a deleted one."""
+    deleted = deleted_ids(universe) if universe and universe.is_dir() else {}
+    return [Problem(shown(f), 1, "id-reutilise", "id",
+                    f"l'identifiant « {f.stem} » a appartenu à une fiche supprimée le "
+                    f"{deleted[f.stem]}.",
+                    "S'il s'agit du même lieu, c'est une restauration : rien à faire. Sinon, "
+                    "choisissez un autre identifiant : un identifiant publié n'est jamais "
+                    "réattribué.")
+            for f in files if f.stem in deleted and f.exists()]
 
 
 def _site_key(url: str) -> str:

@@ -110,6 +110,8 @@ CODES: dict[str, Code] = {
              "Ajoutez `date_fermeture` si vous la connaissez."),
         Code("verification-ancienne", _W, "Les informations n'ont pas été vérifiées depuis plus de 12 mois.",
              "Vérifiez la fiche auprès du lieu, puis mettez `date_verification` à jour."),
+        Code("id-reutilise", _W, "L'identifiant a appartenu à une fiche supprimée.",
+             "S'il s'agit du même lieu, c'est une restauration : rien à faire ; sinon, choisissez un autre identifiant."),
         Code("doublon-site-web", _W, "Deux fiches ont le même site web.",
              "S'il s'agit du même lieu, gardez une seule fiche ; sinon, ignorez l'avertissement."),
         Code("doublon-nom-proche", _W, "Deux fiches proches ont des noms semblables.",

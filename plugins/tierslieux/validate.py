@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .crosscheck import duplicate_ids, likely_duplicates
+from .crosscheck import duplicate_ids, likely_duplicates, reused_ids
 from .enrich import enrich
 from .paths import ROOT, VENUES_DIR
 from .problems import Problem
@@ -108,6 +108,7 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
     id_problems = duplicate_ids(files, others, display_path)
     clashing = {p.path for p in id_problems}
     result.problems += id_problems
+    result.problems += reused_ids(files, universe, display_path)
     result.problems += likely_duplicates([m for m in mappings if m.path not in clashing])
     bad = {p.path for p in result.problems if p.is_error}
     result.venues = sorted((v for v in result.venues if v.source not in bad),
