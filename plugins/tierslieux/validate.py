@@ -50,7 +50,8 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
-                if candidate.is_dir() or candidate.name.startswith("."):
+                hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                if candidate.is_dir() or hidden:  # .git/, editor swap files...
                     continue
                 if candidate.suffix == ".yml":
                     files.append(candidate)
