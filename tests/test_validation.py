@@ -156,6 +156,7 @@ def test_reused_id_is_flagged(tmp_path: Path) -> None:
     git("rm", "-q", str(venue))
     git("commit", "-qm", "delete")
     assert validate([tmp_path], universe=tmp_path).problems == []
+    venue.parent.mkdir(exist_ok=True)  # git removed the emptied folder
     venue.write_bytes((FIXTURE_VENUES / "35" / "atelier-commun-rennes.yml").read_bytes())
     problems = validate([tmp_path], universe=tmp_path).problems
     assert [(p.code, p.line) for p in problems] == [("id-reutilise", 1)]
