@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -29,6 +30,17 @@ _TYPE_NAMES = {
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(venue_schema(), format_checker=FormatChecker())
+
+
+@cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    """jsonschema-rs answers "valid?" about 100 times faster than jsonschema.
+
+    Most files are valid: they take the fast path, and only an invalid file is checked
+    again by jsonschema, whose errors we explain. jsonschema-rs checks formats at least as
+    strictly, so nothing it accepts could be refused by jsonschema.
+    """
+    return jsonschema_rs.validator_for(venue_schema(), validate_formats=True)
 
 
 def _kind(value: Any) -> str:
@@ -177,6 +189,8 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
 
 def check_schema(loaded: Loaded) -> list[Problem]:
     """All schema problems of a loaded file, each located on its line."""
+    if _fast_validator().is_valid(loaded.data):
+        return []
     seen: set[tuple[str, str]] = set()
     out = []
     for error in _validator().iter_errors(loaded.data):
