@@ -1,12 +1,17 @@
-"""Write the open-data files from the in-memory venues: CSV, GeoJSON, JSON, map data."""
+"""Write the open-data files from the in-memory venues: CSV, GeoJSON and JSON.
+
+The tabular row of each venue is computed once and shared by the CSV, the GeoJSON and
+the per-région extracts; JSON is written by orjson (fast, deterministic, UTF-8).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import orjson
 
 from .columns import columns, row
 from .venue import Venue
@@ -27,25 +32,13 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"),
-                      sort_keys=False)
+def dumps_compact(data: Any) -> str:
+    return orjson.dumps(data).decode() + "\n"
 
 
 def dumps_pretty(data: Any) -> str:
     """Readable, stable JSON for files people open (indentation, key order kept)."""
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def to_csv(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = [c.name for c in columns()]
-    writer.writerow(names)
-    for venue in venues:
-        cells = row(venue, url_of(venue))
-        writer.writerow([safe_cell(cells[n]) for n in names])
-    return buffer.getvalue()
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def _geometry(venue: Venue) -> dict[str, Any]:
@@ -55,21 +48,48 @@ def _geometry(venue: Venue) -> dict[str, Any]:
     return {"type": "Point", "coordinates": coords[0]}
 
 
-def to_geojson(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
-    """RFC 7946: WGS 84 [longitude, latitude], no `crs`; one feature per venue."""
-    features = [
-        {"type": "Feature", "id": v.id, "geometry": _geometry(v),
-         "properties": row(v, url_of(v))}
-        for v in venues
-    ]
-    return _dumps({"type": "FeatureCollection", "features": features}) + "\n"
-
-
 def record(venue: Venue, url: str) -> dict[str, Any]:
     """Every field of the file unchanged, plus the derived `territoire` and `url`."""
     return {**venue.data, "territoire": venue.territory(), "url": url}
 
 
+class Exports:
+    """The downloads of one list of venues; subsets (régions) reuse the same rows."""
+
+    def __init__(self, venues: list[Venue], url_of: Callable[[Venue], str]) -> None:
+        self.venues = venues
+        self.url_of = url_of
+        self.rows = {v.id: row(v, url_of(v)) for v in venues}
+
+    def csv(self, venues: Iterable[Venue] | None = None) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        names = [c.name for c in columns()]
+        writer.writerow(names)
+        for venue in self.venues if venues is None else venues:
+            cells = self.rows[venue.id]
+            writer.writerow([safe_cell(cells[n]) for n in names])
+        return buffer.getvalue()
+
+    def geojson(self, venues: Iterable[Venue] | None = None) -> str:
+        """RFC 7946: WGS 84 [longitude, latitude], no `crs`; one feature per venue."""
+        features = [{"type": "Feature", "id": v.id, "geometry": _geometry(v),
+                     "properties": self.rows[v.id]}
+                    for v in (self.venues if venues is None else venues)]
+        return dumps_compact({"type": "FeatureCollection", "features": features})
+
+    def json(self, meta: dict[str, Any]) -> str:
+        return dumps_pretty({**meta, "lieux": [record(v, self.url_of(v)) for v in self.venues]})
+
+
+def to_csv(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
+    return Exports(venues, url_of).csv()
+
+
+def to_geojson(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
+    return Exports(venues, url_of).geojson()
+
+
 def to_json(venues: list[Venue], url_of: Callable[[Venue], str],
             meta: dict[str, Any]) -> str:
-    return dumps_pretty({**meta, "lieux": [record(v, url_of(v)) for v in venues]})
+    return Exports(venues, url_of).json(meta)

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from feedgenerator import Atom1Feed
 
-from .dates import parse_date
+from .dates import build_date, parse_date
 from .schema import labels
 from .venue import Venue
 
@@ -34,6 +34,9 @@ def atom_feed(venues: list[Venue], added: dict[str, dt.date], site_url: str,
     feed = Atom1Feed(title=f"{title} : lieux ajoutés et fermés", link=site_url + "/",
                      description="Les tiers-lieux ajoutés à l'annuaire et ceux qui ont fermé.",
                      language="fr", feed_url=feed_url, feed_guid=feed_url)
+    # feedgenerator falls back to the clock for <updated> when there is no entry.
+    newest = _moment(events[0][0] if events else build_date())
+    feed.latest_post_date = lambda: newest
     for day, kind, v in events:
         where = v.base.commune + f" ({v.base.departement['nom']})"
         kinds = ", ".join(types[t].lower() for t in v.data["types"])

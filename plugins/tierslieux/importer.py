@@ -640,7 +640,7 @@ REPORT_COLUMNS = ["ligne", "id_source", "nom", "statut", "motif", "detail", "fic
 def write_report_csv(outcomes: list[Outcome], path: Path) -> None:
     """The same report as CSV, one row per source row (cells safe from formulas)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(REPORT_COLUMNS)
     for o in outcomes:
         writer.writerow([safe_cell(v) for v in (

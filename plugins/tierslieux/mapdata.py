@@ -7,8 +7,9 @@ venues (type, services, status, "ouvert maintenant"...) without loading every pa
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from .hours import open_minutes
 from .refcheck import places
@@ -71,4 +72,4 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
 
 
 def to_json(venues: list[Venue]) -> str:
-    return json.dumps(map_data(venues), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return orjson.dumps(map_data(venues)).decode() + "\n"

@@ -190,7 +190,7 @@ def row(venue: Venue, source: str) -> dict[str, str | float]:
 def export(venues: list[Venue], source: str) -> tuple[str, list[Exclusion]]:
     """The CSV in the standard's column order, and the venues left out with their reasons."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     excluded = []
     for venue in venues:

@@ -206,15 +206,6 @@ def load_bytes(raw: bytes, path: str) -> Loaded:
                 "le fichier contient un caractère nul : ce n'est pas un fichier texte.",
                 "Enregistrez la fiche comme texte brut en UTF-8.")
         return loaded
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            problem(
-                number, "yaml-tabulation",
-                "la ligne est indentée avec une tabulation, interdite en YAML.",
-                "Remplacez la tabulation par des espaces (deux par niveau).",
-            )
-            return loaded
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -234,6 +225,12 @@ def load_bytes(raw: bytes, path: str) -> Loaded:
         quoted = "quoted scalar" in (exc.context or "")
         mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        if exc.problem_mark and _tab_indented(text, exc.problem_mark.line):
+            # A tab where YAML wants indentation (tabs inside a text block are fine).
+            problem(exc.problem_mark.line + 1, "yaml-tabulation",
+                    "la ligne est indentée avec une tabulation, interdite en YAML.",
+                    "Remplacez la tabulation par des espaces (deux par niveau).")
+            return loaded
         unclosed = _unclosed_quote(text, line)
         if unclosed:
             problem(unclosed, "yaml-syntaxe",
@@ -287,6 +284,14 @@ _TRANSLATIONS = {
     "found unknown escape character": "séquence d'échappement inconnue dans un texte "
     "entre guillemets",
 }
+
+
+def _tab_indented(text: str, index: int) -> bool:
+    lines = text.splitlines()
+    if index >= len(lines):
+        return False
+    line = lines[index]
+    return "\t" in line[: len(line) - len(line.lstrip())]
 
 
 def _unclosed_quote(text: str, last: int) -> int | None:

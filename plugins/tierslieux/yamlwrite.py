@@ -26,6 +26,9 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     """Dates plain, codes in double quotes, long texts as blocks: as people write them."""
+    if any(c in value for c in "\x85\u2028\u2029"):
+        # YAML reads these as line breaks: only an escaped double-quoted string keeps them.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if _DATE.match(value):
         return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
     if "\n" in value:
