@@ -7,6 +7,7 @@ venues (type, services, status, "ouvert maintenant"...) without loading every pa
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -17,7 +18,7 @@ from .refdata import TIME_ZONES
 from .schema import labels
 from .venue import Venue
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 COLUMNS = ["id", "nom", "commune", "statut", "types", "services", "equipements", "labels",
            "porteur", "region", "departement", "gratuit", "points", "ouverture", "fuseau"]
 
@@ -34,6 +35,14 @@ def _opening(venue: Venue) -> list[list[int]] | None:
     return sorted(spans) if spans or any(isinstance(e, str) for e in expressions) else None
 
 
+def _schedule_index(spans: list[list[int]] | None, schedules: dict[str, int]) -> int:
+    """Index of the venue's open minutes in the shared list; -1 when it gives no hours."""
+    if spans is None:
+        return -1
+    key = json.dumps(spans, separators=(",", ":"))
+    return schedules.setdefault(key, len(schedules))
+
+
 def map_data(venues: list[Venue]) -> dict[str, Any]:
     vocab = {name: list(labels(def_name)) for name, def_name in [
         ("statuts", "statut"), ("types", "type_lieu"), ("services", "service"),
@@ -46,6 +55,7 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
     region_index = _index([code for code, _ in regions])
     dep_index = _index([code for code, _, _ in departements])
     zone_index = _index(zones)
+    schedules: dict[str, int] = {}  # many venues share their hours: each is sent once
     rows = []
     for v in venues:
         d = v.data
@@ -61,13 +71,15 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
             index["porteurs"][porteur] if porteur else -1,
             region_index[v.base.region["code"]], dep_index[v.base.departement["code"]],
             1 if (d.get("tarifs") or {}).get("gratuit") else 0,
-            [[round(p.latitude, 5), round(p.longitude, 5)] for p in v.places],
-            _opening(v), zone_index[TIME_ZONES[territory]],
+            # 4 decimals: about 10 m, finer than a marker on the map.
+            [[round(p.latitude, 4), round(p.longitude, 4)] for p in v.places],
+            _schedule_index(_opening(v), schedules), zone_index[TIME_ZONES[territory]],
         ])
     return {"version": FORMAT_VERSION, "colonnes": COLUMNS,
             "vocabulaires": {**vocab, "regions": [list(r) for r in regions],
                              "departements": [list(d) for d in departements],
-                             "fuseaux": zones},
+                             "fuseaux": zones,
+                             "horaires": [json.loads(key) for key in schedules]},
             "lieux": rows}
 
 

@@ -356,7 +356,8 @@
         region: voc.regions[row[c.region]][0],
         departement: voc.departements[row[c.departement]][0],
         gratuit: row[c.gratuit] === 1, points: row[c.points],
-        ouverture: row[c.ouverture], fuseau: voc.fuseaux[row[c.fuseau]]
+        ouverture: row[c.ouverture] >= 0 ? voc.horaires[row[c.ouverture]] : null,
+        fuseau: voc.fuseaux[row[c.fuseau]]
       };
       v.markers = v.points.map(function (p) {
         var m = L.marker(p, { icon: icon, title: v.nom, alt: v.nom, venueId: v.id });
