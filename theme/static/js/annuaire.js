@@ -194,9 +194,12 @@
     form.ouvert.checked = state.ouvert;
     form.gratuit.checked = state.gratuit;
     Object.keys(FACETS).forEach(function (k) {
-      form.querySelectorAll("input[name=" + k + "]").forEach(function (box) {
-        box.checked = state[k].indexOf(box.value) >= 0;
-      });
+      var boxes = form.querySelectorAll("input[name=" + k + "]");
+      boxes.forEach(function (box) { box.checked = state[k].indexOf(box.value) >= 0; });
+      var dflt = k === "statut" ? DEFAULT_STATUTS.slice().sort().join() : "";
+      if (boxes.length && state[k].slice().sort().join() !== dflt) {
+        boxes[0].closest("details").open = true;  // show the filters a shared link applies
+      }
     });
   }
   function formToState() {
