@@ -58,6 +58,7 @@ def _french_number(value: float) -> str:
 
 
 PARALLEL_FROM = 400  # venues; below, forking costs more than it saves
+PARENT_SHARE = 0.2  # of the venue pages, rendered by the parent after everything else
 
 FACETS = [  # (form name, schema vocabulary, title, legend, open by default)
     ("type", "type_lieu", "Type de lieu", "Types (au moins un de ceux cochés)", False),
@@ -122,6 +123,13 @@ class VenueGenerator(Generator):
         self._write(relative, html)
 
     def generate_output(self, writer: Any) -> None:
+        neighbours = nearest(self.venues)
+        self._split_work(self.venues,
+                         lambda venue: self._render_venue(venue, neighbours[venue.id]),
+                         self._write_everything_else)
+
+    def _write_everything_else(self) -> None:
+        """Downloads, the home, territory, data and other pages: all but venue pages."""
         venues = self.venues
         site = self.settings["SITEURL"]
         meta = {
@@ -168,8 +176,6 @@ class VenueGenerator(Generator):
         self._render("index", "index.html", groups=self.regions, facets=facets,
                      filter_vocab=filter_vocab, page_name="index",
                      status_counts=Counter(v.data["statut"] for v in venues))
-        neighbours = nearest(venues)
-        self._in_parallel(venues, lambda venue: self._render_venue(venue, neighbours[venue.id]))
         self._render_territories()
         self._render("donnees", "donnees/index.html", sizes=sizes, columns=columns(),
                      schema=venue_schema(), meta=meta, page_name="donnees",
@@ -200,33 +206,40 @@ class VenueGenerator(Generator):
                      stale=is_stale(venue.data["date_verification"], build_date()))
 
     @staticmethod
-    def _in_parallel(items: list[Venue], work: Callable[[Venue], None]) -> None:
-        """Run `work` on every item, half of them in a forked child when there are many.
+    def _split_work(items: list[Venue], work: Callable[[Venue], None],
+                    rest: Callable[[], None]) -> None:
+        """Run `work` on every item and `rest` once, over two processes when worth it.
 
-        Pages are independent files, so two processes (the machines have two cores) write
-        them in half the time; the output is the same byte for byte. A failure in the
-        child fails the build.
+        Pages are independent files, and the machines have two cores: a forked child
+        renders most venue pages while this process writes everything else, then the few
+        venue pages left. The output is the same byte for byte; a failure in the child
+        fails the build.
         """
         if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            rest()
             for item in items:
                 work(item)
             return
+        cut = int(len(items) * PARENT_SHARE)  # the parent also has `rest` to do
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
-        if pid == 0:  # the child renders every other item, then leaves at once
+        if pid == 0:  # the child renders its share, then leaves at once
             code = 0
             try:
-                for item in items[1::2]:
+                for item in items[cut:]:
                     work(item)
             except BaseException:  # reported by the parent as a failed build
                 traceback.print_exc()
                 code = 1
             finally:
                 os._exit(code)
-        for item in items[::2]:
-            work(item)
-        _, status = os.waitpid(pid, 0)
+        try:
+            rest()
+            for item in items[:cut]:
+                work(item)
+        finally:
+            _, status = os.waitpid(pid, 0)
         if status != 0:
             raise RuntimeError("the page-rendering child process failed (see above)")
 
