@@ -129,3 +129,28 @@ def test_embedded_json_cannot_close_its_script() -> None:
     text = script_json({"name": "</script><script>alert(1)</script><!--"})
     assert "<" not in text and ">" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script><!--"
+
+
+def test_parallel_build_writes_every_page_once_and_reproducibly(tmp_path: Path) -> None:
+    """Above PARALLEL_FROM venues, a forked child renders pages: same output, none lost."""
+    from tierslieux.generator import PARALLEL_FROM
+
+    base = (FIXTURE_VENUES / "35" / "atelier-commun-rennes.yml").read_text(encoding="utf-8")
+    folder = tmp_path / "venues" / "35"
+    folder.mkdir(parents=True)
+    count = PARALLEL_FROM + 20
+    for i in range(count):
+        (folder / f"atelier-{i}.yml").write_text(
+            base.replace("id: atelier-commun-rennes", f"id: atelier-{i}")
+            .replace("nom: L'Atelier commun", f"nom: Atelier numéro {i}")
+            .replace("latitude: 48.1113", f"latitude: {48.0 + i / 2000:.4f}"),
+            encoding="utf-8")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for output in (first, second):
+        result = build_site(tmp_path / "venues", output)
+        assert result.returncode == 0, result.stderr
+    assert len(list((first / "lieux").glob("*/index.html"))) == count
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
