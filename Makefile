@@ -39,5 +39,10 @@ test: deps
 	$(BIN)/ruff check plugins tests pelicanconf.py
 	$(BIN)/pytest
 
+# Not part of `make test`: synthetic venues at 1,000, 3,500 and 20,000 (BENCH_SIZES=1000
+# for a quick check), timed against the performance targets; figures in .bench/.
+bench: deps
+	$(BIN)/python tests/bench/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).tmp .pytest_cache

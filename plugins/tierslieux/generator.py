@@ -139,31 +139,36 @@ class VenueGenerator(Generator):
             "date_generation": build_date().isoformat(),
             "nombre": len(venues),
         }
-        tables = exports.Exports(venues, self.url_of)
-        downloads = {
-            "donnees/tiers-lieux.csv": tables.csv(),
-            "donnees/tiers-lieux.geojson": tables.geojson(),
-            "donnees/tiers-lieux.json": tables.json(meta),
-        }
-        national, excluded = mednum.export(venues, self.settings["SITENAME"])
-        downloads["donnees/lieux-mediation-numerique.csv"] = national
-        history = changelog(Path(self.settings["VENUES_PATH"]))
-        downloads["donnees/historique.json"] = exports.dumps_pretty(
-            {"titre": f"{self.settings['SITENAME']} : historique des versions",
-             "versions": history})
-        for region in self.regions:
-            downloads[f"donnees/regions/{region.code}.csv"] = tables.csv(region.lieux)
-            downloads[f"donnees/regions/{region.code}.geojson"] = tables.geojson(region.lieux)
-        downloads["donnees/datapackage.json"] = exports.dumps_pretty(
-            self._data_package(meta, national_count=len(venues) - len(excluded)))
-        for relative, text in downloads.items():
+        sizes: dict[str, int] = {}
+
+        def publish(relative: str, text: str) -> None:
+            """Write a download now and keep only its size: at 20,000 venues the texts
+            together weigh hundreds of megabytes."""
             self._write(relative, text)
+            sizes[relative] = len(text.encode("utf-8"))
+
+        tables = exports.Exports(venues, self.url_of)
+        publish("donnees/tiers-lieux.csv", tables.csv())
+        publish("donnees/tiers-lieux.geojson", tables.geojson())
+        publish("donnees/tiers-lieux.json", tables.json(meta))
+        national, excluded = mednum.export(venues, self.settings["SITENAME"])
+        publish("donnees/lieux-mediation-numerique.csv", national)
+        del national
+        history = changelog(Path(self.settings["VENUES_PATH"]))
+        publish("donnees/historique.json", exports.dumps_pretty(
+            {"titre": f"{self.settings['SITENAME']} : historique des versions",
+             "versions": history}))
+        for region in self.regions:
+            publish(f"donnees/regions/{region.code}.csv", tables.csv(region.lieux))
+            publish(f"donnees/regions/{region.code}.geojson", tables.geojson(region.lieux))
+        del tables
+        publish("donnees/datapackage.json", exports.dumps_pretty(
+            self._data_package(meta, national_count=len(venues) - len(excluded))))
         for venue in venues:
             self._write(f"donnees/lieux/{venue.id}.json",
                         exports.dumps_pretty(exports.record(venue, self.url_of(venue))))
         self._write("donnees/carte.json", mapdata.to_json(venues))
         self._write("donnees/schema/venue.schema.json", SCHEMA_PATH.read_text(encoding="utf-8"))
-        sizes = {name: len(text.encode("utf-8")) for name, text in downloads.items()}
 
         facets = [{"name": name, "title": title, "legend": legend, "open": is_open,
                    "options": list(labels(vocab).items())}
