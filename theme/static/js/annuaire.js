@@ -180,8 +180,10 @@
             " correspond" + (visible.length > 1 ? "ent" : "") + " à votre recherche.";
     }
     el.dataset.visible = String(visible.length);
-    updateCounts();
     writeUrl();
+    // The counts beside each option can wait until the markers are drawn.
+    clearTimeout(apply.later);
+    apply.later = setTimeout(updateCounts, 0);
     updateNearest();
   }
 
@@ -344,7 +346,8 @@
     });
   }
 
-  fetch(el.dataset.source).then(function (r) { return r.json(); }).then(function (data) {
+  fetch(el.dataset.source, { credentials: "same-origin", mode: "cors" })
+    .then(function (r) { return r.json(); }).then(function (data) {
     var c = {}, voc = data.vocabulaires;
     data.colonnes.forEach(function (name, i) { c[name] = i; });
     var codes = function (list, vocab) { return list.map(function (i) { return voc[vocab][i]; }); };
