@@ -35,7 +35,8 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _siret_ok(siret: str) -> bool:
+def siret_is_valid(siret: str) -> bool:
+    """The SIRET's check digit (Luhn), with La Poste's exception."""
     digits = [int(c) for c in siret]
     if siret.startswith("356000000"):  # La Poste: one SIREN, checked by digit sum
         return sum(digits) % 5 == 0
@@ -70,7 +71,7 @@ class RefChecker:
         porteur = data.get("porteur")
         if isinstance(porteur, dict):
             siret = porteur.get("siret")
-            if isinstance(siret, str) and re.fullmatch(r"[0-9]{14}", siret) and not _siret_ok(
+            if isinstance(siret, str) and re.fullmatch(r"[0-9]{14}", siret) and not siret_is_valid(
                 siret
             ):
                 problem(("porteur", "siret"), "siret-invalide",

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from tierslieux.ids import slugify  # noqa: E402
+from tierslieux.refcheck import siret_is_valid  # noqa: E402
 from tierslieux.refdata import TERRITORY_BOXES, normalize_name  # noqa: E402
 from tierslieux.yamlwrite import dump_venue  # noqa: E402
 
@@ -232,15 +233,9 @@ def _siret(rng: random.Random) -> str:
         if body[0] == 0 or "".join(map(str, body[:9])) == "356000000":
             continue
         for last in range(10):
-            digits = [*body, last]
-            total = 0
-            for i, d in enumerate(reversed(digits)):
-                if i % 2:
-                    d *= 2
-                    d = d - 9 if d > 9 else d
-                total += d
-            if total % 10 == 0:
-                return "".join(map(str, digits))
+            siret = "".join(map(str, [*body, last]))
+            if siret_is_valid(siret):
+                return siret
 
 
 def _phone(rng: random.Random, commune: Commune) -> str:
