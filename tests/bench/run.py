@@ -44,6 +44,7 @@ BENCH_DIR = ROOT / ".bench"  # results
 # checkout can be much slower on some machines (a file watcher): we time the project,
 # not the watcher. --workdir changes it.
 WORK_DIR = Path(tempfile.gettempdir()) / "tierslieux-bench"
+RUN_DIR = WORK_DIR / f"run-{os.getpid()}"  # this run's outputs: runs may overlap
 DEFAULT_SIZES = [1000, 3500, 20000]
 SEED = 2026
 CHROMIUM = "/usr/bin/chromium"
@@ -119,7 +120,7 @@ class MemorySampler(threading.Thread):
 def run_process(cmd: list[str], cwd: Path = ROOT, check: bool = True,
                 env: dict[str, str] | None = None) -> tuple[Sample, str]:
     """Run one process, timed from outside, with its CPU time and peak memory."""
-    out_path = WORK_DIR / "last-process.log"
+    out_path = RUN_DIR / "last-process.log"
     os.sync()  # the previous step's writes are not flushed on this one's time
     with out_path.open("wb") as out:
         start = time.perf_counter()
@@ -175,8 +176,8 @@ def discard(path: Path) -> None:
     (Right after a run, wait a few minutes before the next one.)
     """
     if path.exists():
-        trash = WORK_DIR / "trash"
-        trash.mkdir(exist_ok=True)
+        trash = RUN_DIR / "trash"
+        trash.mkdir(parents=True, exist_ok=True)
         path.rename(trash / f"{path.name}-{time.time_ns()}")
 
 
@@ -201,16 +202,32 @@ def venues_for(n: int, seed: int, as_of: dt.date, fresh: bool) -> Path:
     from generate import generate
 
     folder = WORK_DIR / "venues" / f"{n}-s{seed}-{venue_key(as_of)}"
-    stamp = folder / ".complete"
-    if fresh or not stamp.exists():
+    if fresh or not folder.is_dir():
         discard(folder)
         start = time.perf_counter()
-        generate(n, folder, seed, as_of)
-        stamp.write_text("ok\n")
+        # Generated aside, then renamed: another run never sees a half-written set.
+        partial = folder.with_name(f".{folder.name}-{os.getpid()}")
+        discard(partial)
+        generate(n, partial, seed, as_of)
+        try:
+            partial.rename(folder)
+        except OSError:  # another run has just made the same set
+            discard(partial)
         log(f"generated {n} venues in {time.perf_counter() - start:.1f} s: {folder}")
     else:
         log(f"reusing the {n} generated venues in {folder}")
     return folder
+
+
+def linked_copy(source: Path, target: Path) -> Path:
+    """This run's own copy of a venue set, made of hard links: no file data is written,
+    no inode allocated, and a file this run changes is replaced, not edited in place."""
+    for dirpath, _, names in os.walk(source):
+        here = target / Path(dirpath).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.link(os.path.join(dirpath, name), here / name)
+    return target
 
 
 def pick_file(venues: Path) -> Path:
@@ -337,12 +354,12 @@ def measure_map(site: Path, runs: int) -> list[dict[str, Any]]:
 
 # -- one size ------------------------------------------------------------------------
 def bench_size(n: int, runs: int, args: argparse.Namespace, as_of: dt.date) -> dict[str, Any]:
-    venues = venues_for(n, args.seed, as_of, args.fresh)
-    work = WORK_DIR / "work" / str(n)
-    discard(work)
+    shared = venues_for(n, args.seed, as_of, args.fresh)
+    work = RUN_DIR / str(n)
     work.mkdir(parents=True)
     folders = Folders(work)
-    res: dict[str, Any] = {"n": n, "runs": runs, "venues_dir": str(venues), "failures": {}}
+    venues = linked_copy(shared, work / "venues")
+    res: dict[str, Any] = {"n": n, "runs": runs, "venues_dir": str(shared), "failures": {}}
     tierslieux = str(BIN / "tierslieux")
     pelican = str(BIN / "pelican")
     one = pick_file(venues)
@@ -411,7 +428,9 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, as_of: dt.date) -> d
         samples = []
         try:
             for r in range(runs):
-                one.write_text(changed_text(original, one, r), encoding="utf-8")
+                changed = one.with_name(one.name + ".new")
+                changed.write_text(changed_text(original, one, r), encoding="utf-8")
+                changed.replace(one)  # the shared venue set keeps its file
                 samples.append(asdict(build("rebuild")[0]))
         finally:
             one.write_bytes(original)
@@ -713,7 +732,7 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global WORK_DIR
+    global WORK_DIR, RUN_DIR
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=None,
                         help="comma-separated venue counts (default: BENCH_SIZES or "
@@ -733,7 +752,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = args.sizes or parse_sizes(os.environ.get("BENCH_SIZES", "")) or DEFAULT_SIZES
     WORK_DIR = args.workdir.absolute()
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    RUN_DIR = WORK_DIR / f"run-{os.getpid()}"
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
     as_of = dt.date.today()
     COMMIT_AT_START.append(commit())
     started = time.perf_counter()
@@ -751,7 +771,9 @@ def main(argv: list[str] | None = None) -> int:
             "targets": verdicts(results), "notes": notes(results), "samples": results,
         }
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(payload, indent=1, default=str) + "\n", "utf-8")
+        partial = args.output.with_name(f".{args.output.name}-{os.getpid()}")
+        partial.write_text(json.dumps(payload, indent=1, default=str) + "\n", "utf-8")
+        partial.replace(args.output)
 
     for n in sizes:
         runs = args.runs or (3 if n <= 3500 else 1)
@@ -769,12 +791,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nBenchmark took {elapsed / 60:.1f} min; figures in {args.output}")
 
     if not args.keep:  # now that nothing is timed any more
-        for n in sizes:
-            remove(WORK_DIR / "work" / str(n))
+        remove(RUN_DIR)
         for old in (WORK_DIR / "venues").iterdir():  # other days, other generators
-            if not old.name.endswith(venue_key(as_of)):
+            if not old.name.startswith(".") and not old.name.endswith(venue_key(as_of)):
                 remove(old)
-        remove(WORK_DIR / "trash")
+    else:
+        print(f"Outputs kept in {RUN_DIR}")
     return 0
 
 
