@@ -53,8 +53,8 @@ def _label_filter(def_name: str) -> Callable[[str], str]:
 
 
 def _french_number(value: float) -> str:
-    text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
-    return text.removesuffix(",0")
+    """One decimal, dropped when zero: "239,4", "12 345" (the statistics' formatter)."""
+    return stats.format_number(value, 1).removesuffix(",0")
 
 
 PARALLEL_FROM = 400  # venues; below, forking costs more than it saves
