@@ -124,7 +124,7 @@ def test_venue_page_has_json_ld_and_open_graph(fixture_site: Path) -> None:
 
 
 def test_embedded_json_cannot_close_its_script() -> None:
-    from tierslieux.structured import script_json
+    from tierslieux.site.structured import script_json
 
     text = script_json({"name": "</script><script>alert(1)</script><!--"})
     assert "<" not in text and ">" not in text
@@ -133,7 +133,7 @@ def test_embedded_json_cannot_close_its_script() -> None:
 
 def test_parallel_build_writes_every_page_once_and_reproducibly(tmp_path: Path) -> None:
     """Above PARALLEL_FROM venues, a forked child renders pages: same output, none lost."""
-    from tierslieux.generator import PARALLEL_FROM
+    from tierslieux.site.generator import PARALLEL_FROM
 
     base = (FIXTURE_VENUES / "35" / "atelier-commun-rennes.yml").read_text(encoding="utf-8")
     folder = tmp_path / "venues" / "35"

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_VENUES, ROOT
-from tierslieux import codeowners, contribdocs
-from tierslieux.freshness import report, stale_venues
-from tierslieux.problems import CODES
-from tierslieux.prsummary import summary
-from tierslieux.scaffold import build_venue
-from tierslieux.sync import run as sync_run
-from tierslieux.validate import check_text, validate
+from tierslieux.check.problems import CODES
+from tierslieux.check.validate import check_text, validate
+from tierslieux.contribute import codeowners, contribdocs
+from tierslieux.contribute.freshness import report, stale_venues
+from tierslieux.contribute.prsummary import summary
+from tierslieux.contribute.scaffold import build_venue
+from tierslieux.contribute.sync import run as sync_run
 
 TIERSLIEUX = Path(sys.executable).with_name("tierslieux")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import FIXTURE_VENUES
-from tierslieux.refdata import normalize_name, reference_data
-from tierslieux.validate import validate
+from tierslieux.check.validate import validate
+from tierslieux.reference.refdata import normalize_name, reference_data
 
 
 def by_id():

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from conftest import FIXTURE_VENUES
-from tierslieux import exports
-from tierslieux.columns import columns
-from tierslieux.validate import validate
+from tierslieux.check.validate import validate
+from tierslieux.publish import exports
+from tierslieux.publish.columns import columns
 
 
 @pytest.fixture(scope="module")

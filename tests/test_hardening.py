@@ -27,10 +27,10 @@ from urllib.parse import quote, unquote
 import pytest
 
 from conftest import FIXTURE_VENUES, _QuietHandler, build_site
-from tierslieux.exports import FORMULA_START
-from tierslieux.validate import validate
-from tierslieux.yamlload import load_bytes
-from tierslieux.yamlwrite import dump_venue
+from tierslieux.check.validate import validate
+from tierslieux.check.yamlload import load_bytes
+from tierslieux.model.yamlwrite import dump_venue
+from tierslieux.publish.exports import FORMULA_START
 
 PWN = "__pwned=1"  # what every script payload does, besides alert() for some
 

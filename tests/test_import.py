@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from tierslieux import cli
-from tierslieux.importer import IMPORTED, REJECTED, SKIPPED
-from tierslieux.validate import validate
+from tierslieux.check.validate import validate
+from tierslieux.importing.importer import IMPORTED, REJECTED, SKIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 BZH_SOURCE = ROOT.parent / "shared" / "data" / "maplabbzh-fablabs-tiers-lieux-bretagne.geojson"

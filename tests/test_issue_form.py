@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT
-from tierslieux.fromissue import convert, sections
-from tierslieux.issueform import FIELDS, NOT_ASKED, issue_form
-from tierslieux.schema import venue_schema
-from tierslieux.validate import validate
+from tierslieux.check.validate import validate
+from tierslieux.contribute.fromissue import convert, sections
+from tierslieux.contribute.issueform import FIELDS, NOT_ASKED, issue_form
+from tierslieux.model.schema import venue_schema
 
 ISSUES = ROOT / "tests" / "fixtures" / "issues"
 TIERSLIEUX = Path(sys.executable).with_name("tierslieux")
@@ -21,7 +21,7 @@ DAY = dt.date(2026, 11, 20)
 
 
 def _leaf_paths(schema: dict, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
-    from tierslieux.schema import resolve
+    from tierslieux.model.schema import resolve
 
     out = set()
     for name, raw in schema["properties"].items():

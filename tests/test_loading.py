@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tierslieux.yamlload import MAX_BYTES, load_bytes
+from tierslieux.check.yamlload import MAX_BYTES, load_bytes
 
 
 def codes(raw: bytes) -> list[tuple[str, int]]:

@@ -13,10 +13,10 @@ import geojson
 import pytest
 
 from conftest import FIXTURE_VENUES, ROOT, build_site
-from tierslieux.columns import columns
-from tierslieux.fielddocs import field_docs
-from tierslieux.mednum import COLUMNS as MEDNUM_COLUMNS
-from tierslieux.mednum import international_phone
+from tierslieux.publish.columns import columns
+from tierslieux.publish.fielddocs import field_docs
+from tierslieux.publish.mednum import COLUMNS as MEDNUM_COLUMNS
+from tierslieux.publish.mednum import international_phone
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 SHARED = ROOT.parent / "shared" / "standards"

@@ -23,17 +23,18 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_VENUES
-from tierslieux import exports, mapdata
-from tierslieux.columns import row
-from tierslieux.enrich import enrich
-from tierslieux.refcheck import RefChecker
-from tierslieux.refdata import reference_data
-from tierslieux.richtext import markdown_to_html
-from tierslieux.schema import labels, resolve, venue_schema
-from tierslieux.structured import script_json, venue_jsonld
-from tierslieux.validate import check_loaded, check_text
-from tierslieux.yamlload import MAX_BYTES, Loaded, load_bytes
-from tierslieux.yamlwrite import dump_venue
+from tierslieux.check.refcheck import RefChecker
+from tierslieux.check.validate import check_loaded, check_text
+from tierslieux.check.yamlload import MAX_BYTES, Loaded, load_bytes
+from tierslieux.model.richtext import markdown_to_html
+from tierslieux.model.schema import labels, resolve, venue_schema
+from tierslieux.model.yamlwrite import dump_venue
+from tierslieux.publish import exports
+from tierslieux.publish.columns import row
+from tierslieux.reference.enrich import enrich
+from tierslieux.reference.refdata import reference_data
+from tierslieux.site import mapdata
+from tierslieux.site.structured import script_json, venue_jsonld
 
 HUNT = int(os.environ.get("HYPOTHESIS_HUNT", "0"))
 EXAMPLES = HUNT or 200

@@ -10,10 +10,11 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 
 from conftest import ROOT
-from tierslieux.enrich import enrich
-from tierslieux.refdata import reference_data
-from tierslieux.schema import labels
-from tierslieux.stats import (
+from tierslieux.model.schema import labels
+from tierslieux.model.venue import Venue
+from tierslieux.reference.enrich import enrich
+from tierslieux.reference.refdata import reference_data
+from tierslieux.site.stats import (
     THIN_NBSP,
     Statistics,
     compute,
@@ -21,7 +22,6 @@ from tierslieux.stats import (
     format_number,
     format_percent,
 )
-from tierslieux.venue import Venue
 
 NB = THIN_NBSP
 

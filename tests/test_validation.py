@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BROKEN, FIXTURE_VENUES, ROOT
-from tierslieux.problems import CODES
-from tierslieux.report import annotation, human
-from tierslieux.validate import validate
+from tierslieux.check.problems import CODES
+from tierslieux.check.report import annotation, human
+from tierslieux.check.validate import validate
 
 TIERSLIEUX = Path(sys.executable).with_name("tierslieux")
 
@@ -129,7 +129,7 @@ def test_warnings_do_not_fail_validation(tmp_path: Path) -> None:
 
 
 def test_annotation_escapes_newlines_and_commas() -> None:
-    from tierslieux.problems import Problem
+    from tierslieux.check.problems import Problem
 
     p = Problem("a,b.yml", 3, "yaml-syntaxe", "", "ligne\nsuivante", "")
     assert annotation(p) == ("::error file=a%2Cb.yml,line=3,title=yaml-syntaxe::"

@@ -3,6 +3,6 @@
 
 def register() -> None:
     """Pelican entry point; imported lazily so the CLI does not load Pelican."""
-    from .generator import register as register_generator
+    from .site.generator import register as register_generator
 
     register_generator()

@@ -7,10 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import freshness, fromissue, importer, prsummary, scaffold, sync
-from .paths import VENUES_DIR
-from .report import print_report
-from .validate import validate
+from .check.report import print_report
+from .check.validate import validate
+from .contribute import freshness, fromissue, prsummary, scaffold, sync
+from .importing import importer
+from .model.paths import VENUES_DIR
 
 COMMAND_MODULES = [scaffold, fromissue, importer, sync, prsummary, freshness]
 

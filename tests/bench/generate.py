@@ -33,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from tierslieux.ids import slugify  # noqa: E402
-from tierslieux.refcheck import siret_is_valid  # noqa: E402
-from tierslieux.refdata import TERRITORY_BOXES, normalize_name  # noqa: E402
-from tierslieux.yamlwrite import dump_venue  # noqa: E402
+from tierslieux.check.refcheck import siret_is_valid  # noqa: E402
+from tierslieux.model.ids import slugify  # noqa: E402
+from tierslieux.model.yamlwrite import dump_venue  # noqa: E402
+from tierslieux.reference.refdata import TERRITORY_BOXES, normalize_name  # noqa: E402
 
 COMMUNES_JSON = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data" / \
     "communes.json"

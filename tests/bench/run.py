@@ -241,8 +241,8 @@ def pick_file(venues: Path) -> Path:
 
 def changed_text(original: bytes, path: Path, run: int) -> str:
     """The same venue with one more sentence in its description, as a contributor would."""
-    from tierslieux.yamlload import load_bytes
-    from tierslieux.yamlwrite import dump_venue
+    from tierslieux.check.yamlload import load_bytes
+    from tierslieux.model.yamlwrite import dump_venue
 
     data = load_bytes(original, str(path)).data
     data["description"] = data["description"].rstrip() + (

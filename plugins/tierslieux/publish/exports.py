@@ -1,0 +1,95 @@
+"""Write the open-data files from the in-memory venues: CSV, GeoJSON and JSON.
+
+The tabular row of each venue is computed once and shared by the CSV, the GeoJSON and
+the per-région extracts; JSON is written by orjson (fast, deterministic, UTF-8).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+from ..model.venue import Venue
+from .columns import columns, row
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """CSV text for one typed cell; text that a spreadsheet would run is quoted with '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def dumps_compact(data: Any) -> str:
+    return orjson.dumps(data).decode() + "\n"
+
+
+def dumps_pretty(data: Any) -> str:
+    """Readable, stable JSON for files people open (indentation, key order kept)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _geometry(venue: Venue) -> dict[str, Any]:
+    coords = [[round(p.longitude, 6), round(p.latitude, 6)] for p in venue.places]
+    if venue.itinerant:
+        return {"type": "MultiPoint", "coordinates": coords}
+    return {"type": "Point", "coordinates": coords[0]}
+
+
+def record(venue: Venue, url: str) -> dict[str, Any]:
+    """Every field of the file unchanged, plus the derived `territoire` and `url`."""
+    return {**venue.data, "territoire": venue.territory(), "url": url}
+
+
+class Exports:
+    """The downloads of one list of venues; subsets (régions) reuse the same rows."""
+
+    def __init__(self, venues: list[Venue], url_of: Callable[[Venue], str]) -> None:
+        self.venues = venues
+        self.url_of = url_of
+        self.rows = {v.id: row(v, url_of(v)) for v in venues}
+
+    def csv(self, venues: Iterable[Venue] | None = None) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        names = [c.name for c in columns()]
+        writer.writerow(names)
+        for venue in self.venues if venues is None else venues:
+            cells = self.rows[venue.id]
+            writer.writerow([safe_cell(cells[n]) for n in names])
+        return buffer.getvalue()
+
+    def geojson(self, venues: Iterable[Venue] | None = None) -> str:
+        """RFC 7946: WGS 84 [longitude, latitude], no `crs`; one feature per venue."""
+        features = [{"type": "Feature", "id": v.id, "geometry": _geometry(v),
+                     "properties": self.rows[v.id]}
+                    for v in (self.venues if venues is None else venues)]
+        return dumps_compact({"type": "FeatureCollection", "features": features})
+
+    def json(self, meta: dict[str, Any]) -> str:
+        return dumps_pretty({**meta, "lieux": [record(v, self.url_of(v)) for v in self.venues]})
+
+
+def to_csv(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
+    return Exports(venues, url_of).csv()
+
+
+def to_geojson(venues: list[Venue], url_of: Callable[[Venue], str]) -> str:
+    return Exports(venues, url_of).geojson()
+
+
+def to_json(venues: list[Venue], url_of: Callable[[Venue], str],
+            meta: dict[str, Any]) -> str:
+    return Exports(venues, url_of).json(meta)
