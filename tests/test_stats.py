@@ -14,6 +14,7 @@ from tierslieux.model.schema import labels
 from tierslieux.model.venue import Venue
 from tierslieux.reference.enrich import enrich
 from tierslieux.reference.refdata import reference_data
+from tierslieux.site.filters import template_filters
 from tierslieux.site.stats import (
     THIN_NBSP,
     Statistics,
@@ -168,7 +169,7 @@ def test_share_of_open_venues_in_metropoles(stats: Statistics) -> None:
     # Marseille and Lyon are métropoles, but their venues are not open.
     assert (metro.ouverts, metro.ouverts_percent) == (3, 60.0)
     assert (elsewhere.ouverts, elsewhere.ouverts_percent) == (2, 40.0)
-    assert metro.ouverts_percent_fr == f"60,0{NB}%"
+    assert format_percent(metro.ouverts_percent) == f"60,0{NB}%"
     ref = reference_data()
     communes = [c for c in ref.communes.values() if c.parent is None]
     in_metro = sum(c.population or 0 for c in communes
@@ -187,12 +188,12 @@ def test_venues_per_100000_inhabitants(stats: Statistics) -> None:
     rates = {r.code: r for r in stats.taux_par_departement}
     assert rates["48"].population == lozere
     assert rates["48"].rate == round(1 * 100_000 / lozere, 1)
-    assert rates["48"].rate_fr == format_number(1 * 100_000 / lozere, 1)
+    assert format_number(rates["48"].rate, 1) == format_number(1 * 100_000 / lozere, 1)
     # Paris arrondissements are not counted twice.
     paris = ref.communes["75056"].population
     assert rates["75"].population == paris
     assert rates["12"].rate == 0.0
-    assert rates["984"].rate is None and rates["984"].rate_fr == "—"  # no population
+    assert rates["984"].rate is None and format_number(rates["984"].rate, 1) == "—"  # no population
     assert [r.code for r in stats.taux_par_departement] == [r.code for r in stats.par_departement]
     ranking = stats.taux_classement
     assert {r.code for r in ranking} == {"35", "29", "48", "974", "75"}
@@ -318,10 +319,7 @@ class Tables(HTMLParser):
 def render(stats: Statistics) -> str:
     env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"),
                       trim_blocks=True, lstrip_blocks=True, autoescape=True)
-    for name, vocabulary in (("type_label", "type_lieu"), ("statut_label", "statut"),
-                             ("porteur_label", "type_porteur")):
-        table = labels(vocabulary)
-        env.filters[name] = lambda code, table=table: table.get(code, code)
+    env.filters.update(template_filters())
     return env.get_template("statistiques.html").render(
         stats=stats, SITENAME="Annuaire des tiers-lieux", SITEURL="", pages=[],
         SITESUBTITLE="", page_name="statistiques",
@@ -352,7 +350,7 @@ def test_the_page_shows_the_numbers(stats: Statistics) -> None:
     assert f"60,0{NB}% des lieux ouverts sont dans une métropole" in html
     assert "Non renseigné" in html and "Tiers-lieu nourricier" in html
     lozere = next(r for r in stats.taux_par_departement if r.code == "48")
-    assert lozere.population_fr in html and lozere.rate_fr in html
+    assert format_number(lozere.population) in html and format_number(lozere.rate, 1) in html
     assert "Corse-du-Sud" in html
     parser = Tables()
     parser.feed(html)

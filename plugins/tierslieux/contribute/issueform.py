@@ -41,6 +41,12 @@ class FormField:
         return list((vocabulary_of(self.path) or {}).values())
 
 
+
+def _nested(parent: str, **kinds: str) -> list[FormField]:
+    """One question per sub-field of an object field, in the order given."""
+    return [FormField(f"{parent}_{key}", (parent, key), kind) for key, kind in kinds.items()]
+
+
 FIELDS: list[FormField] = [
     FormField("nom", ("nom",), "input", required=True, label="Nom du lieu"),
     FormField("types", ("types",), "multi", required=True),
@@ -69,32 +75,16 @@ FIELDS: list[FormField] = [
     FormField("telephone", ("telephone",), "input"),
     FormField("reseaux_sociaux", ("reseaux_sociaux",), "lines",
               help="Une adresse par ligne (Mastodon, Facebook, LinkedIn, Instagram...)."),
-    FormField("porteur_nom", ("porteur", "nom"), "input"),
-    FormField("porteur_type", ("porteur", "type"), "choice"),
-    FormField("porteur_siret", ("porteur", "siret"), "input"),
-    FormField("porteur_rna", ("porteur", "rna"), "input"),
+    *_nested("porteur", nom="input", type="choice", siret="input", rna="input"),
     FormField("services", ("services",), "multi"),
     FormField("equipements", ("equipements",), "multi"),
-    FormField("tarifs_gratuit", ("tarifs", "gratuit"), "bool"),
-    FormField("tarifs_demi_journee", ("tarifs", "demi_journee"), "number"),
-    FormField("tarifs_journee", ("tarifs", "journee"), "number"),
-    FormField("tarifs_mois", ("tarifs", "mois"), "number"),
-    FormField("tarifs_adhesion", ("tarifs", "adhesion"), "number"),
-    FormField("tarifs_details", ("tarifs", "details"), "input"),
+    *_nested("tarifs", gratuit="bool", demi_journee="number", journee="number", mois="number",
+             adhesion="number", details="input"),
     FormField("horaires", ("horaires",), "input"),
     FormField("postes_travail", ("postes_travail",), "integer"),
-    FormField("accessibilite_fauteuil_roulant", ("accessibilite", "fauteuil_roulant"),
-              "choice"),
-    FormField("accessibilite_transports_en_commun",
-              ("accessibilite", "transports_en_commun"), "input"),
-    FormField("accessibilite_stationnement", ("accessibilite", "stationnement"), "bool"),
-    FormField("accessibilite_stationnement_velo", ("accessibilite", "stationnement_velo"),
-              "bool"),
-    FormField("accessibilite_fiche_acces_libre", ("accessibilite", "fiche_acces_libre"),
-              "input"),
-    FormField("connectivite_fibre", ("connectivite", "fibre"), "bool"),
-    FormField("connectivite_wifi", ("connectivite", "wifi"), "bool"),
-    FormField("connectivite_debit_mbps", ("connectivite", "debit_mbps"), "number"),
+    *_nested("accessibilite", fauteuil_roulant="choice", transports_en_commun="input",
+             stationnement="bool", stationnement_velo="bool", fiche_acces_libre="input"),
+    *_nested("connectivite", fibre="bool", wifi="bool", debit_mbps="number"),
     FormField("labels", ("labels",), "multi"),
     FormField("reseaux", ("reseaux",), "lines", help="Un réseau par ligne."),
     FormField("gestionnaires", ("gestionnaires",), "input",

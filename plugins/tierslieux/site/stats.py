@@ -98,14 +98,6 @@ class CountRow:
     total: int
     width: str  # bar length for `ouverts`, relative to the largest row of the chart
 
-    @property
-    def ouverts_fr(self) -> str:
-        return format_number(self.ouverts)
-
-    @property
-    def total_fr(self) -> str:
-        return format_number(self.total)
-
 
 @dataclass(frozen=True)
 class StatusRow:
@@ -114,14 +106,6 @@ class StatusRow:
     count: int
     percent: float | None  # of all venues
     width: str
-
-    @property
-    def count_fr(self) -> str:
-        return format_number(self.count)
-
-    @property
-    def percent_fr(self) -> str:
-        return format_percent(self.percent)
 
 
 @dataclass(frozen=True)
@@ -134,22 +118,6 @@ class MetropoleRow:
     ouverts_percent: float | None
     population: int
     population_percent: float | None
-
-    @property
-    def ouverts_fr(self) -> str:
-        return format_number(self.ouverts)
-
-    @property
-    def ouverts_percent_fr(self) -> str:
-        return format_percent(self.ouverts_percent)
-
-    @property
-    def population_fr(self) -> str:
-        return format_number(self.population)
-
-    @property
-    def population_percent_fr(self) -> str:
-        return format_percent(self.population_percent)
 
     @property
     def ouverts_width(self) -> str:
@@ -170,18 +138,6 @@ class RateRow:
     population: int
     rate: float | None  # rounded to 1 decimal; None when the population is unknown
     width: str
-
-    @property
-    def ouverts_fr(self) -> str:
-        return format_number(self.ouverts)
-
-    @property
-    def population_fr(self) -> str:
-        return format_number(self.population) if self.population else "—"
-
-    @property
-    def rate_fr(self) -> str:
-        return format_number(self.rate, 1)
 
 
 @dataclass(frozen=True)
@@ -226,40 +182,12 @@ class Statistics:
     couverture_epci: tuple[DepartementCoverage, ...]  # départements with EPCIs, by code
 
     @property
-    def total_fr(self) -> str:
-        return format_number(self.total)
-
-    @property
-    def ouverts_fr(self) -> str:
-        return format_number(self.ouverts)
-
-    @property
     def departement_count(self) -> int:
         return len(self.par_departement)
 
     @property
     def epci_couverts(self) -> int:
         return self.epci_total - self.epci_sans_lieu_total
-
-    @property
-    def epci_total_fr(self) -> str:
-        return format_number(self.epci_total)
-
-    @property
-    def epci_sans_lieu_total_fr(self) -> str:
-        return format_number(self.epci_sans_lieu_total)
-
-    @property
-    def epci_couverts_fr(self) -> str:
-        return format_number(self.epci_couverts)
-
-    @property
-    def type_mentions_ouverts_fr(self) -> str:
-        return format_number(self.type_mentions_ouverts)
-
-    @property
-    def type_mentions_total_fr(self) -> str:
-        return format_number(self.type_mentions_total)
 
 
 # -- computation ---------------------------------------------------------------------------

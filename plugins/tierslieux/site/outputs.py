@@ -1,0 +1,219 @@
+"""Every output of the build but the venue pages, one function per family.
+
+Each function takes the running generator (its venues, settings and writers) and writes one
+family of files. `OUTPUTS` lists them in the order they run: the data page shows the sizes
+of the downloads, so downloads come first. Adding an output means one function and one line.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..model.dates import build_date
+from ..model.paths import SCHEMA_PATH
+from ..model.schema import labels, venue_schema
+from ..publish import exports, mednum
+from ..publish.changelog import changelog
+from ..publish.columns import columns
+from ..publish.datapackage import data_package
+from ..publish.fielddocs import field_docs
+from ..publish.history import added_dates
+from ..reference.refdata import reference_data
+from . import feeds, mapdata, stats
+
+if TYPE_CHECKING:
+    from .generator import VenueGenerator
+
+FACETS = [  # (form name, schema vocabulary, title, legend, open by default)
+    ("type", "type_lieu", "Type de lieu", "Types (au moins un de ceux cochés)", False),
+    ("service", "service", "Services", "Services (tous ceux cochés)", False),
+    ("equipement", "equipement", "Équipements", "Équipements (tous ceux cochés)", False),
+    ("label", "label", "Labels", "Labels (tous ceux cochés)", False),
+    ("porteur", "type_porteur", "Porteur", "Type de porteur (au moins un)", False),
+    ("statut", "statut", "Statut", "Statut (les lieux fermés sont masqués par défaut)", False),
+]
+
+
+@dataclass
+class Downloads:
+    """What the data page says of the downloads written before it."""
+
+    meta: dict[str, Any]
+    sizes: dict[str, int] = field(default_factory=dict)
+    excluded: list[Any] = field(default_factory=list)  # venues left out of the national export
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def write_downloads(build: VenueGenerator) -> None:
+    """CSV, GeoJSON, JSON, the national export, history, région extracts, data package."""
+    venues = build.venues
+    settings = build.settings
+    done = build.downloads = Downloads(meta={
+        "titre": settings["SITENAME"],
+        "licence": settings["DATA_LICENSE"]["name"],
+        "licence_url": settings["DATA_LICENSE"]["url"],
+        "date_generation": build_date().isoformat(),
+        "nombre": len(venues),
+    })
+
+    def publish(relative: str, text: str) -> None:
+        """Write a download now and keep only its size: at 20,000 venues the texts
+        together weigh hundreds of megabytes."""
+        build.write(relative, text)
+        done.sizes[relative] = len(text.encode("utf-8"))
+
+    tables = exports.Exports(venues, build.url_of)
+    publish("donnees/tiers-lieux.csv", tables.csv())
+    publish("donnees/tiers-lieux.geojson", tables.geojson())
+    publish("donnees/tiers-lieux.json", tables.json(done.meta))
+    national, done.excluded = mednum.export(venues, settings["SITENAME"])
+    publish("donnees/lieux-mediation-numerique.csv", national)
+    del national
+    done.history = changelog(Path(settings["VENUES_PATH"]))
+    publish("donnees/historique.json", exports.dumps_pretty(
+        {"titre": f"{settings['SITENAME']} : historique des versions",
+         "versions": done.history}))
+    for region in build.regions:
+        publish(f"donnees/regions/{region.code}.csv", tables.csv(region.lieux))
+        publish(f"donnees/regions/{region.code}.geojson", tables.geojson(region.lieux))
+    del tables
+    publish("donnees/datapackage.json", exports.dumps_pretty(
+        _data_package(build, done.meta, national_count=len(venues) - len(done.excluded))))
+    for venue in venues:
+        build.write(f"donnees/lieux/{venue.id}.json",
+                    exports.dumps_pretty(exports.record(venue, build.url_of(venue))))
+    build.write("donnees/carte.json", mapdata.to_json(venues))
+    build.write("donnees/schema/venue.schema.json", SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def write_home(build: VenueGenerator) -> None:
+    """The home page: map, filters and the list of every venue."""
+    facets = [{"name": name, "title": title, "legend": legend, "open": is_open,
+               "options": list(labels(vocab).items())}
+              for name, vocab, title, legend, is_open in FACETS]
+    filter_vocab = {
+        "regions": [(r.code, r.nom) for r in build.regions],
+        "departements": sorted((d.code, d.nom, r.code) for r in build.regions
+                               for d in r.departements),
+    }
+    build.render("index", "index.html", groups=build.regions, facets=facets,
+                 filter_vocab=filter_vocab, page_name="index",
+                 status_counts=Counter(v.data["statut"] for v in build.venues))
+
+
+def write_territory_pages(build: VenueGenerator) -> None:
+    """The territory index, then one page per région and per département with venues."""
+    build.render("territoires", "territoires/index.html", page_name="territoires")
+    embed_base = build.absolute(f"{build.settings['SITEURL']}/embed/")
+    for region in build.regions:
+        build.render("territoire", f"{region.url}index.html", territory=region,
+                     level="region", page_name="territoire", embed_base=embed_base)
+        for dep in region.departements:
+            build.render("territoire", f"{dep.url}index.html", territory=dep,
+                         level="departement", page_name="territoire", embed_base=embed_base)
+
+
+def write_data_pages(build: VenueGenerator) -> None:
+    """/donnees/ (after the downloads it describes) and the schema's documentation."""
+    done = build.downloads
+    build.render("donnees", "donnees/index.html", sizes=done.sizes, columns=columns(),
+                 schema=venue_schema(), meta=done.meta, page_name="donnees",
+                 excluded=done.excluded, mapping=mednum.MAPPING_DOC, history=done.history[:10],
+                 mednum=mednum)
+    build.render("donnees_schema", "donnees/schema/index.html", page_name="donnees",
+                 fields=field_docs())
+
+
+def write_other_pages(build: VenueGenerator) -> None:
+    """Contribute, statistics, embed and 404."""
+    build.render("contribuer", "contribuer/index.html", page_name="contribuer")
+    build.render("statistiques", "statistiques/index.html", page_name="statistiques",
+                 stats=stats.compute(build.venues, reference_data()))
+    build.render("embed", "embed/index.html", page_name="embed")
+    build.render("404", "404.html", page_name="404")
+
+
+def write_feeds(build: VenueGenerator) -> None:
+    """The Atom feed of added and closed venues, and the sitemap."""
+    site = build.settings["SITEURL"]
+    venues_path = Path(build.settings["VENUES_PATH"])
+    build.write("flux.xml", feeds.atom_feed(
+        build.venues, added_dates(venues_path), build.absolute(site),
+        build.settings["SITENAME"], build.absolute(f"{site}/flux.xml")))
+    build.write("sitemap.xml", feeds.sitemap(_sitemap_urls(build)))
+
+
+def copy_vendor_files(build: VenueGenerator) -> None:
+    """Front-end libraries come from node_modules (pinned by package-lock.json)."""
+    root = Path(build.settings["NODE_MODULES"])
+    for source, target in build.settings["VENDOR_FILES"].items():
+        src = root / source
+        dst = Path(build.output_path) / "vendor" / target
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(src, dst)
+
+
+OUTPUTS: list[Callable[[VenueGenerator], None]] = [
+    write_downloads,
+    write_home,
+    write_territory_pages,
+    write_data_pages,
+    write_other_pages,
+    write_feeds,
+    copy_vendor_files,
+]
+
+
+def _data_package(build: VenueGenerator, meta: dict[str, Any],
+                  national_count: int) -> dict[str, Any]:
+    settings = build.settings
+    licence = settings["DATA_LICENSE"]
+    return data_package({
+        "name": "tiers-lieux",
+        "title": settings["SITENAME"],
+        "description": f"{meta['nombre']} tiers-lieux de France (coworkings, fablabs, "
+                       "ateliers partagés…), avec leur territoire (département, région, "
+                       "EPCI) déduit du code INSEE.",
+        "version": build_date().isoformat(),
+        "created": f"{build_date().isoformat()}T00:00:00Z",
+        "homepage": build.absolute(settings["SITEURL"] + "/"),
+        "licence": {"name": licence["id"], "title": licence["name"], "path": licence["url"]},
+        "sources": settings["DATA_SOURCES"],
+        "contributors": [{"title": settings["DATA_PUBLISHER"], "role": "publisher"},
+                         {"title": "Les contributrices et contributeurs de l'annuaire",
+                          "role": "author", "path": settings["REPOSITORY_URL"]}],
+    }, [{
+        "name": "lieux-mediation-numerique",
+        "title": f"{mednum.STANDARD} (version {mednum.STANDARD_VERSION})",
+        "description": f"Les {national_count} lieux qui ont un SIRET ou un RNA et une "
+                       f"adresse, au format du standard national : {mednum.STANDARD_URL}",
+        "path": "lieux-mediation-numerique.csv",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+    }, {
+        "name": "historique",
+        "title": "Historique des versions",
+        "description": "Lieux ajoutés, modifiés, fermés et rouverts à chaque version.",
+        "path": "historique.json", "format": "json", "mediatype": "application/json",
+    }])
+
+
+def _sitemap_urls(build: VenueGenerator) -> list[tuple[str, str | None]]:
+    site = build.settings["SITEURL"]
+    pages = ["/", "/donnees/", "/donnees/schema/", "/contribuer/", "/territoires/",
+             "/statistiques/"]
+    pages += [f"/{p.url}" for p in build.context.get("pages", [])]
+    urls: list[tuple[str, str | None]] = [(build.absolute(site + p), None) for p in pages]
+    for region in build.regions:
+        urls.append((build.absolute(f"{site}/{region.url}"), None))
+        urls += [(build.absolute(f"{site}/{d.url}"), None) for d in region.departements]
+    urls += [(build.absolute(build.url_of(v)), v.data["date_verification"])
+             for v in build.venues]
+    return urls
