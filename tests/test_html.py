@@ -173,7 +173,7 @@ def test_no_internal_link_or_asset_is_broken(fixture_site: Path) -> None:
                 problems.append(site.broken(path, base))
     # Loaded by the map script, not by a tag: the search index entry point.
     checked += 1
-    problems.append(site.broken("/pagefind/pagefind.js", "theme/js/annuaire.js"))
+    problems.append(site.broken("/pagefind/pagefind.js", "theme/js/annuaire/search.js"))
     problems = [p for p in problems if p]
     print(f"\nLinks: {len(pages)} pages and {len(stylesheets)} stylesheets, "
           f"{checked} internal links and assets checked")

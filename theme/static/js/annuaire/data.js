@@ -1,0 +1,26 @@
+/* Loads carte.json, the map's compact data (one row per venue, codes as indexes into
+   shared vocabularies), and decodes it into one plain object per venue. */
+
+export function loadVenues(url) {
+  return fetch(url, { credentials: "same-origin", mode: "cors" })
+    .then(function (r) { return r.json(); }).then(function (data) {
+      var c = {}, voc = data.vocabulaires;
+      data.colonnes.forEach(function (name, i) { c[name] = i; });
+      var codes = function (list, vocab) { return list.map(function (i) { return voc[vocab][i]; }); };
+      return data.lieux.map(function (row) {
+        return {
+          id: row[c.id], nom: row[c.nom], commune: row[c.commune],
+          statut: voc.statuts[row[c.statut]],
+          types: codes(row[c.types], "types"), services: codes(row[c.services], "services"),
+          equipements: codes(row[c.equipements], "equipements"),
+          labels: codes(row[c.labels], "labels"),
+          porteur: row[c.porteur] >= 0 ? voc.porteurs[row[c.porteur]] : "",
+          region: voc.regions[row[c.region]][0],
+          departement: voc.departements[row[c.departement]][0],
+          gratuit: row[c.gratuit] === 1, points: row[c.points],
+          ouverture: row[c.ouverture] >= 0 ? voc.horaires[row[c.ouverture]] : null,
+          fuseau: voc.fuseaux[row[c.fuseau]]
+        };
+      });
+    });
+}
