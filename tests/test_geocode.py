@@ -56,7 +56,7 @@ def test_found_address_keeps_the_score_and_the_point(fake_ban: FakeBan) -> None:
     assert sent["q"] == "2 place Pasteur" and sent["autocomplete"] == "0"
     assert position_from_geocode(result) == {
         "latitude": 48.110331, "longitude": -1.673252,
-        "precision_position": {"niveau": "numero", "score": 0.97},
+        "position": {"methode": "adresse", "score": 0.97},
     }
 
 
@@ -101,8 +101,7 @@ def test_legacy_format_street_answer(fake_ban: FakeBan) -> None:
 
     assert result is not None and result.kind == "street"
     assert (result.lat, result.lon) == (4.938241, -52.332652)
-    assert position_from_geocode(result)["precision_position"] == {"niveau": "voie",
-                                                                   "score": 0.91}
+    assert position_from_geocode(result)["position"] == {"methode": "adresse", "score": 0.91}
 
 
 def test_paris_is_found_under_its_arrondissement(fake_ban: FakeBan) -> None:
@@ -120,7 +119,7 @@ def test_commune_centre_from_the_service(fake_ban: FakeBan) -> None:
 
     assert result is not None and result.kind == "municipality"
     position = position_from_geocode(result)
-    assert position["precision_position"]["niveau"] == "commune"
+    assert position["position"] == {"methode": "commune", "score": 0.97}
     assert is_approximate(position)
     assert fake_ban.requests[0]["type"] == "municipality"
 
@@ -128,7 +127,7 @@ def test_commune_centre_from_the_service(fake_ban: FakeBan) -> None:
 def test_commune_centre_position_is_flagged_approximate() -> None:
     position = commune_centre_position(44.5184, 3.5)
     assert position == {"latitude": 44.5184, "longitude": 3.5,
-                        "precision_position": {"niveau": "commune"}}
+                        "position": {"methode": "commune"}}
     assert is_approximate(position)
 
 

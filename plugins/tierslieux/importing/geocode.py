@@ -3,7 +3,7 @@
 Why: a network's file often gives a venue's address without coordinates, and a contributor
 filling the issue form types an address, not a latitude. The national address service's
 geocoder turns an address into a point with a score between 0 and 1; we keep that score in
-the venue file (`precision_position`) so that readers know how far to trust the pin, and we
+the venue file (`position`) so that readers know how far to trust the pin, and we
 fall back to the commune's centre, flagged as approximate, when the answer is too weak or
 the service cannot be reached. `tierslieux import` and `tierslieux from-issue` share this
 client.
@@ -70,10 +70,9 @@ RETRIED_STATUSES = (429, 503)
 # Communes whose addresses the service files under their arrondissements' codes.
 ARRONDISSEMENT_PREFIXES = {"75056": "751", "69123": "6938", "13055": "132"}
 
-# The service's `type` of answer -> the `niveau` written in precision_position.
-NIVEAUX = {"housenumber": "numero", "street": "voie", "locality": "lieu-dit",
-           "municipality": "commune"}
-APPROXIMATE = "commune"
+# How a position was found (the venue file's `position.methode`): an answer of type
+# "municipality" is the commune's own point, as approximate as the commune's centre.
+FROM_ADDRESS, APPROXIMATE = "adresse", "commune"
 
 
 @dataclass(frozen=True)
@@ -337,11 +336,10 @@ def _seconds(value: float) -> str:
 # What goes in the venue file ----------------------------------------------------------------
 
 
-class PrecisionPosition(TypedDict):
-    """How the position was found: `niveau` (numero, voie, lieu-dit, commune) and the
-    service's score when it came from the service."""
+class PositionMethod(TypedDict):
+    """The venue file's `position`: how the point was found, and the service's score."""
 
-    niveau: str
+    methode: str  # "adresse" (geocoded) or "commune" (the commune's centre, approximate)
     score: NotRequired[float]
 
 
@@ -350,27 +348,26 @@ class Position(TypedDict):
 
     latitude: float
     longitude: float
-    precision_position: PrecisionPosition
+    position: PositionMethod
 
 
 def position_from_geocode(result: GeocodeResult) -> Position:
     """The fields to write for the service's answer, its score rounded to two decimals.
 
-    Why: the score and the answer's level travel with the coordinates, so the venue page
-    and the exports can say "position approximative" without re-asking the service.
+    Why: the method and score travel with the coordinates, so the venue page and the
+    exports can say "position approximative" without asking the service again.
     """
-    precision: PrecisionPosition = {"niveau": NIVEAUX.get(result.kind, APPROXIMATE),
-                                    "score": round(result.score, 2)}
+    methode = APPROXIMATE if result.kind == "municipality" else FROM_ADDRESS
     return {"latitude": round(result.lat, 6), "longitude": round(result.lon, 6),
-            "precision_position": precision}
+            "position": {"methode": methode, "score": round(result.score, 2)}}
 
 
 def commune_centre_position(latitude: float, longitude: float) -> Position:
     """The fields to write when the venue is placed at its commune's centre (approximate)."""
     return {"latitude": round(latitude, 6), "longitude": round(longitude, 6),
-            "precision_position": {"niveau": APPROXIMATE}}
+            "position": {"methode": APPROXIMATE}}
 
 
 def is_approximate(position: Position) -> bool:
-    """True when the position is only the commune's (to flag in the report and on the page)."""
-    return position["precision_position"]["niveau"] == APPROXIMATE
+    """True when the point is only the commune's (to flag in the report and on the page)."""
+    return position["position"]["methode"] == APPROXIMATE
