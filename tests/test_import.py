@@ -16,13 +16,15 @@ import yaml
 
 from tierslieux import cli
 from tierslieux.check.validate import validate
-from tierslieux.importing.importer import IMPORTED, REJECTED, SKIPPED
+from tierslieux.importing.importreport import CREATED as IMPORTED
+from tierslieux.importing.importreport import MATCHED, REJECTED
+from tierslieux.importing.importreport import UNCHANGED as SKIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 BZH_SOURCE = ROOT.parent / "shared" / "data" / "maplabbzh-fablabs-tiers-lieux-bretagne.geojson"
-BZH_MAPPING = ROOT / "plugins" / "tierslieux" / "mappings" / "maplabbzh.yml"
+BZH_MAPPING = ROOT / "plugins" / "tierslieux" / "importing" / "mappings" / "maplabbzh.yml"
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
-STATUSES = {IMPORTED, REJECTED, SKIPPED}
+STATUSES = {IMPORTED, REJECTED, MATCHED}
 
 
 @dataclass
@@ -40,7 +42,7 @@ def run_import(source: Path, mapping: Path, into: Path, *extra: str,
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(["import", str(source), "--mapping", str(mapping), "--into",
-                         str(into), "--report", str(report), *extra])
+                         str(into), "--report", str(report), "--sans-geocodage", *extra])
     rows = []
     if report.exists():
         with report.open(encoding="utf-8", newline="") as fh:
@@ -86,9 +88,10 @@ def test_bretagne_every_row_is_reported_and_totals_add_up(bzh: tuple[Path, Run])
     assert all(r["detail"] for r in run.rows if r["statut"] == REJECTED)
     counts = {s: sum(r["statut"] == s for r in run.rows) for s in STATUSES}
     assert sum(counts.values()) == 121
-    assert totals_line(run.out) == (
-        f"121 lignes : {counts[IMPORTED]} importées, {counts[REJECTED]} rejetées, "
-        f"{counts[SKIPPED]} ignorée (existe déjà).")
+    assert totals_line(run.out).startswith(f"121 lignes : {counts[IMPORTED]} créées, 0 mise")
+    assert f"{counts[REJECTED]} rejetées." in totals_line(run.out)
+    # Rows describing the same place (the same website nearby) become one venue.
+    assert 0 < counts[MATCHED] < 10
     written = sorted(p for p in into.rglob("*.yml"))
     assert len(written) == counts[IMPORTED] > 100
     assert {str(p) for p in written} == {r["fichier"] for r in run.rows
@@ -145,7 +148,7 @@ def test_bretagne_second_run_skips_everything_it_wrote(bzh: tuple[Path, Run]) ->
     assert again.code == 0, again.err
     assert files_under(into) == before
     for old, new in zip(first.rows, again.rows, strict=True):
-        if old["statut"] == IMPORTED:
+        if old["statut"] in (IMPORTED, MATCHED):
             assert (new["statut"], new["fichier"]) == (SKIPPED, old["fichier"])
         else:
             assert new["statut"] == old["statut"]
@@ -179,15 +182,17 @@ def test_small_csv_report(small: tuple[Path, Run]) -> None:
     assert run.code == 0, run.err
     rows = {r["id_source"]: r for r in run.rows}
     assert list(rows) == [f"A{i}" for i in range(1, 10)]
-    assert totals_line(run.out) == "9 lignes : 5 importées, 4 rejetées, 0 ignorée (existe déjà)."
+    assert totals_line(run.out) == ("9 lignes : 5 créées, 0 mise à jour, 0 inchangée, "
+                                    "0 rapprochée d'une fiche existante, 0 filtrée, "
+                                    "4 rejetées.")
     # Unknown type value: rejected, naming the value and the column.
     assert rows["A1"]["statut"] == REJECTED
     assert "« laboratoire-secret »" in rows["A1"]["detail"] and "type" in rows["A1"]["detail"]
     # A commune that does not exist.
     assert rows["A6"]["statut"] == REJECTED
     assert "commune « Villeimaginaire » introuvable" in rows["A6"]["detail"]
-    assert rows["A8"]["detail"] == "adresse manquante"
-    assert "coordonnées manquantes" in rows["A9"]["detail"]
+    assert rows["A8"]["detail"].startswith("adresse manquante")
+    assert "ni coordonnées dans la source" in rows["A9"]["detail"]
     assert validate([into], universe=into).errors == []
 
 
@@ -243,20 +248,6 @@ def test_id_taken_in_another_departement_is_not_reused(tmp_path: Path) -> None:
     assert other.read_text(encoding="utf-8") == "id: coworking-du-bourg\n"
 
 
-def test_overwrite_replaces_only_with_the_flag(tmp_path: Path) -> None:
-    into = tmp_path / "venues"
-    run_import(FIXTURES / "reseau.csv", FIXTURES / "reseau.yml", into)
-    target = into / "56" / "le-repair-de-la-gare.yml"
-    target.write_text(target.read_text(encoding="utf-8") + "# retouche\n", encoding="utf-8")
-    kept = run_import(FIXTURES / "reseau.csv", FIXTURES / "reseau.yml", into)
-    assert "# retouche" in target.read_text(encoding="utf-8")
-    assert {r["statut"] for r in kept.rows if r["id_source"] != "A1"} >= {SKIPPED}
-    replaced = run_import(FIXTURES / "reseau.csv", FIXTURES / "reseau.yml", into,
-                          "--overwrite")
-    assert "# retouche" not in target.read_text(encoding="utf-8")
-    assert totals_line(replaced.out).startswith("9 lignes : 5 importées")
-
-
 # --- bad input: exit code 2 and a French message ---------------------------------------
 
 
@@ -282,13 +273,14 @@ def test_unknown_field_in_mapping_is_explained(tmp_path: Path) -> None:
 def test_mapping_errors_are_all_reported_at_once(tmp_path: Path) -> None:
     mapping = _mapping_with(tmp_path, "      fablab: {types: [fablab]}",
                             "      fablab: {types: [fablabs]}")
-    text = mapping.read_text(encoding="utf-8").replace("format: csv", "format: xlsx")
+    text = mapping.read_text(encoding="utf-8").replace("format: csv", "format: docx")
     text = text.replace("\ndefauts:", "  contact: {valeurs: {x: {porteur.type: association}}}"
                         "\n\ndefauts:")
     mapping.write_text(text, encoding="utf-8")
     run = run_import(FIXTURES / "reseau.csv", mapping, tmp_path / "venues")
     assert run.code == 2
-    assert "format « xlsx » inconnu" in run.err
+    assert "source.format : « docx » n'est pas une valeur permise (csv, xlsx, json, geojson)" \
+        in run.err
     assert "« fablabs » n'est pas une valeur permise pour « types »" in run.err
     assert "la colonne « contact » est déclarée personnelle" in run.err
     assert "3 problèmes" in run.err
@@ -307,7 +299,7 @@ def test_unreadable_source_and_missing_columns(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes((FIXTURES / "reseau.csv").read_text(encoding="utf-8").encode("cp1252"))
     run = run_import(latin, FIXTURES / "reseau.yml", tmp_path / "v")
-    assert run.code == 2 and "source.encodage" in run.err and "Traceback" not in run.err
+    assert run.code == 2 and "n'est pas encodé" in run.err and "Traceback" not in run.err
 
 
 def test_write_failure_exits_1_and_reports_the_row(tmp_path: Path) -> None:

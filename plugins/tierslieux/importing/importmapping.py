@@ -15,12 +15,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from ..check.validate import display_path
 from ..check.yamlload import load_bytes
+from ..model.paths import ROOT
 from ..model.schema import resolve, venue_schema
 from .normalize import plain
+
+MAPPING_SCHEMA_PATH = ROOT / "schema" / "mapping.schema.json"
 
 # ---------------------------------------------------------------------------------------
 # Schema fields a mapping can name
@@ -30,10 +33,11 @@ from .normalize import plain
 _NOT_MAPPABLE = {
     "id": "l'identifiant est calculé à partir du nom (et de la commune) : retirez ce champ.",
     "latitude": "les coordonnées se déclarent dans source.latitude et source.longitude "
-                "(CSV) ou viennent de la géométrie (GeoJSON) : retirez ce champ.",
+                "(ou viennent de la géométrie d'un GeoJSON) : retirez ce champ.",
     "longitude": "les coordonnées se déclarent dans source.latitude et source.longitude "
-                 "(CSV) ou viennent de la géométrie (GeoJSON) : retirez ce champ.",
-    "etapes": "les lieux itinérants (étapes) ne s'importent pas : créez leur fiche à la main.",
+                 "(ou viennent de la géométrie d'un GeoJSON) : retirez ce champ.",
+    "etapes": "les étapes d'un lieu itinérant viennent de plusieurs lignes réunies par "
+              "source.groupe (une ligne par étape) : retirez ce champ.",
 }
 
 NETWORKS = ("twitter", "facebook", "instagram", "mastodon", "linkedin", "url")
@@ -114,13 +118,52 @@ def _constant_problems(name: str, value: Any) -> list[str]:
 # The mapping file
 # ---------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("description", "source", "champs", "traductions", "defauts",
-             "colonnes_personnelles", "colonnes_ignorees")
-_SOURCE_KEYS = ("format", "identifiant", "delimiteur", "encodage", "latitude", "longitude")
-_SPEC_KEYS = ("colonne", "reseau", "separateur")
-_TRANSLATION_KEYS = ("valeurs", "motifs", "si_inconnue", "separateur")
 SPECIAL_TARGETS = ("rejeter", "avertir")
-_UNKNOWN_POLICIES = ("rejeter", "avertir")
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@cache
+def mapping_schema() -> dict[str, Any]:
+    """The mapping's own JSON Schema: the one definition of what a mapping may say."""
+    import json
+
+    return json.loads(MAPPING_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+_JSON_TYPES = {"string": "un texte", "object": "une suite « clé: valeur »",
+               "array": "une liste", "boolean": "true ou false", "number": "un nombre",
+               "integer": "un nombre entier"}
+
+
+def _schema_message(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
+    """Where a schema error sits in the mapping, and what to do about it, in French."""
+    path = tuple(error.absolute_path)
+    where = ".".join(str(p) for p in path) or "le fichier"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        known = list(schema.get("properties", {}))
+        extra = [k for k in value if k not in known]
+        key = str(extra[0]) if extra else "?"
+        return ((*path, key), f"clé « {key} » inconnue dans {where}"
+                f"{_suggest(key, known)}. Clés possibles : {', '.join(known)}.")
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in (value or {})]
+        return (path, f"{where} : la clé « {missing[0] if missing else '?'} » manque.")
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return (path, f"{where} : « {value} » n'est pas une valeur permise ({allowed}).")
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        return (path, f"{where} doit être {' ou '.join(_JSON_TYPES.get(t, t) for t in wanted)}.")
+    if error.validator in ("anyOf", "oneOf"):
+        return (path, f"{where} : écrivez le nom d'une colonne, ou une suite comme "
+                      "« {colonne: nom, separateur: \",\"} », ou une liste de ces formes.")
+    description = schema.get("description", "")
+    example = (schema.get("examples") or [None])[0]
+    more = f" Exemple : {example}." if example is not None else ""
+    return (path, f"{where} : « {value} » ne convient pas. {description}{more}".strip())
 
 
 class MappingError(Exception):
@@ -135,16 +178,27 @@ class MappingError(Exception):
         count = len(self.problems)
         head = (f"erreur : le fichier de correspondance {self.path} n'est pas utilisable "
                 f"({count} problème{'s' if count > 1 else ''}) :")
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([head, *(f"  - {self.path}:{p}" for p in self.problems)])
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One source column feeding a field, and how to read it."""
+    """One way of reading a field from a row: a column, joined columns, a constant, days."""
 
-    column: str
+    column: str = ""
     network: str | None = None
     separator: str | None = None
+    columns: tuple[str, ...] = ()  # joined into one value
+    join: str = " "
+    constant: Any = None  # a fixed value (has_constant says whether one was given)
+    has_constant: bool = False
+    days: tuple[tuple[str, str], ...] = ()  # (day, column) for per-day opening hours
+
+    def sources(self) -> list[str]:
+        """The source columns this spec reads."""
+        if self.days:
+            return [column for _, column in self.days]
+        return list(self.columns) or ([self.column] if self.column else [])
 
 
 @dataclass
@@ -171,35 +225,83 @@ class Translation:
         return None
 
 
+@dataclass(frozen=True)
+class RowFilter:
+    """One condition a row must meet to be imported; failing rows are reported "filtrée"."""
+
+    column: str
+    equal: tuple[str, ...] = ()
+    different: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+    filled: bool | None = None
+
+    def rejects(self, text: str) -> str | None:
+        """Why the row is filtered out (French), or None when it passes."""
+        value = plain(text)
+        if self.filled is True and not value:
+            return f"« {self.column} » est vide"
+        if self.filled is False and value:
+            return f"« {self.column} » n'est pas vide"
+        if self.equal and value not in {plain(v) for v in self.equal}:
+            return f"« {self.column} » = « {text} », pas l'une de : {', '.join(self.equal)}"
+        if self.different and value in {plain(v) for v in self.different}:
+            return f"« {self.column} » = « {text} »"
+        if self.pattern is not None and not self.pattern.search(value):
+            return f"« {self.column} » = « {text} » ne contient pas « {self.pattern.pattern} »"
+        return None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a mapping's data comes from; every venue it writes remembers it."""
+
+    dataset: str
+    date: str
+    licence: str
+    title: str = ""
+    url: str = ""
+    attribution: str = ""
+
+
 @dataclass
 class Mapping:
     """A validated mapping file."""
 
     path: Path
-    format: str
-    encoding: str = "utf-8"
-    delimiter: str = ","
-    id_column: str | None = None
-    lat_column: str | None = None
-    lon_column: str | None = None
+    source: dict[str, Any] = field(default_factory=dict)  # the « source » section as written
+    provenance: Provenance | None = None
     fields: dict[str, list[ColumnSpec]] = field(default_factory=dict)
     translations: list[Translation] = field(default_factory=list)
+    filters: list[RowFilter] = field(default_factory=list)
     defaults: dict[str, Any] = field(default_factory=dict)
+    replace: set[str] = field(default_factory=set)
+    match_distance_m: float = 300.0
+    match_name_score: float = 85.0
     personal: set[str] = field(default_factory=set)
     ignored: set[str] = field(default_factory=set)
+
+    @property
+    def id_column(self) -> str | None:
+        return self.source.get("identifiant")
+
+    @property
+    def group_column(self) -> str | None:
+        return self.source.get("groupe")
 
     def used_columns(self) -> dict[str, str]:
         """Source column -> where the mapping uses it (for messages)."""
         used: dict[str, str] = {}
         for name, specs in self.fields.items():
             for spec in specs:
-                used.setdefault(spec.column, f"champs.{name}")
+                for column in spec.sources():
+                    used.setdefault(column, f"champs.{name}")
         for tr in self.translations:
             used.setdefault(tr.column, f"traductions.{tr.column}")
-        for key, column in (("identifiant", self.id_column), ("latitude", self.lat_column),
-                            ("longitude", self.lon_column)):
-            if column:
-                used.setdefault(column, f"source.{key}")
+        for i, flt in enumerate(self.filters):
+            used.setdefault(flt.column, f"filtres[{i + 1}]")
+        for key in ("identifiant", "latitude", "longitude", "groupe"):
+            if self.source.get(key):
+                used.setdefault(self.source[key], f"source.{key}")
         return used
 
 
@@ -208,30 +310,62 @@ def _suggest(name: str, options: list[str]) -> str:
     return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
 
 
-class _MappingReader:
-    """Reads the mapping's sections, collecting every mistake with its line."""
+def _texts(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
 
-    def __init__(self, path: Path, shown: str, loaded: Any) -> None:
+
+class _MappingReader:
+    """Reads the mapping's sections (already valid against its schema), checking what the
+    schema cannot: field names, constants against the venue schema, personal columns."""
+
+    def __init__(self, path: Path, loaded: Any) -> None:
         self.path = path
-        self.shown = shown
         self.loaded = loaded
         self.problems: list[str] = []
 
     def problem(self, at: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(f"ligne {self.loaded.line_of(at)} : {message}")
+        self.problems.append(f"{self.loaded.line_of(at)} : {message}")
 
     def read(self) -> Mapping:
         data = self.loaded.data
-        for key in data:
-            if key not in _TOP_KEYS:
-                self.problem((key,), f"section « {key} » inconnue{_suggest(key, list(_TOP_KEYS))}."
-                             f" Sections possibles : {', '.join(_TOP_KEYS)}.")
-        mapping = self._source(data.get("source"))
-        mapping.personal = set(self._columns_list(data, "colonnes_personnelles"))
-        mapping.ignored = set(self._columns_list(data, "colonnes_ignorees"))
-        mapping.fields = self._fields(data.get("champs"))
-        mapping.translations = self._translations(data.get("traductions"))
+        mapping = Mapping(self.path, source=dict(data.get("source") or {}))
+        if "delimiteur" in mapping.source and mapping.source["delimiteur"] in ("tab", "tabulation"):
+            mapping.source["delimiteur"] = "\t"
+        delimiter = mapping.source.get("delimiteur")
+        if delimiter is not None and len(delimiter) != 1:
+            self.problem(("source", "delimiteur"), f"délimiteur « {delimiter} » invalide : un "
+                         "seul caractère, par exemple « , » ou « ; » (« tabulation » pour une "
+                         "tabulation).")
+        encoding = mapping.source.get("encodage")
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                self.problem(("source", "encodage"), f"encodage « {encoding} » inconnu : "
+                             "écrivez par exemple utf-8, cp1252 (export Excel) ou latin-1.")
+        if bool(mapping.source.get("latitude")) != bool(mapping.source.get("longitude")):
+            self.problem(("source",), "indiquez à la fois source.latitude et source.longitude "
+                         "(ou aucune des deux : les lieux sont alors placés par leur adresse).")
+        prov = data.get("provenance")
+        if prov:
+            mapping.provenance = Provenance(prov["jeu"], str(prov["date"]), prov["licence"],
+                                            prov.get("titre", ""), prov.get("url", ""),
+                                            prov.get("attribution", ""))
+        mapping.personal = set(data.get("colonnes_personnelles") or [])
+        mapping.ignored = set(data.get("colonnes_ignorees") or [])
+        mapping.fields = self._fields(data.get("champs") or {})
+        mapping.translations = self._translations(data.get("traductions") or {})
+        mapping.filters = self._filters(data.get("filtres") or [])
         mapping.defaults = self._defaults(data.get("defauts"))
+        update = data.get("mise_a_jour") or {}
+        for i, name in enumerate(update.get("remplacer", [])):
+            if self._check_field_name(("mise_a_jour", "remplacer", i), name, top=True):
+                mapping.replace.add(name)
+        near = data.get("rapprochement") or {}
+        mapping.match_distance_m = float(near.get("distance_m", mapping.match_distance_m))
+        mapping.match_name_score = float(near.get("score_nom", mapping.match_name_score))
         for column, where in mapping.used_columns().items():
             if column in mapping.personal:
                 self.problem(("colonnes_personnelles",),
@@ -239,83 +373,22 @@ class _MappingReader:
                              f"pas être reprise ({where}). Retirez-la de {where}.")
         return mapping
 
-    def _source(self, source: Any) -> Mapping:
-        if not isinstance(source, dict):
-            self.problem(("source",), "la section « source » manque ou n'est pas une suite de "
-                         "lignes « clé: valeur » (format: csv ou geojson...).")
-            return Mapping(self.path, format="geojson")
-        for key in source:
-            if key not in _SOURCE_KEYS:
-                self.problem(("source", key), f"clé « source.{key} » inconnue"
-                             f"{_suggest(key, list(_SOURCE_KEYS))}. Clés possibles : "
-                             f"{', '.join(_SOURCE_KEYS)}.")
-        fmt = source.get("format")
-        mapping = Mapping(self.path, format=fmt if fmt in ("csv", "geojson") else "geojson")
-        for key in ("identifiant", "latitude", "longitude"):
-            value = source.get(key)
-            if value is not None and not (isinstance(value, str) and value.strip()):
-                self.problem(("source", key), f"source.{key} doit être le nom d'une colonne.")
-        mapping.id_column = source.get("identifiant") or None
-        if fmt not in ("csv", "geojson"):
-            self.problem(("source", "format"), f"format « {fmt} » inconnu : écrivez "
-                         "« format: csv » ou « format: geojson ».")
-        elif fmt == "csv":
-            delimiter = source.get("delimiteur", ",")
-            if delimiter in ("tab", "tabulation"):
-                delimiter = "\t"
-            if not isinstance(delimiter, str) or len(delimiter) != 1:
-                self.problem(("source", "delimiteur"), f"délimiteur « {delimiter} » invalide :"
-                             " un seul caractère, par exemple « , » ou « ; » (« tabulation »"
-                             " pour une tabulation).")
-            else:
-                mapping.delimiter = delimiter
-            encoding = source.get("encodage", "utf-8")
-            try:
-                codecs.lookup(str(encoding))
-                mapping.encoding = str(encoding)
-            except LookupError:
-                self.problem(("source", "encodage"), f"encodage « {encoding} » inconnu : "
-                             "écrivez par exemple utf-8, cp1252 (export Excel) ou latin-1.")
-            for key in ("latitude", "longitude"):
-                if not source.get(key):
-                    self.problem(("source",), f"source.{key} manque : pour un CSV, indiquez la "
-                                 f"colonne qui contient la {key} (degrés décimaux, WGS 84).")
-            mapping.lat_column = source.get("latitude") or None
-            mapping.lon_column = source.get("longitude") or None
-        else:
-            for key in ("delimiteur", "encodage", "latitude", "longitude"):
-                if key in source:
-                    self.problem(("source", key), f"source.{key} ne s'applique qu'au format "
-                                 "csv (un GeoJSON est en UTF-8 et ses coordonnées viennent de "
-                                 "la géométrie de chaque point) : retirez cette ligne.")
-        return mapping
-
-    def _columns_list(self, data: dict[str, Any], key: str) -> list[str]:
-        value = data.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem((key,), f"« {key} » doit être une liste de noms de colonnes "
-                         "(par exemple [contact_nom, contact_courriel]).")
-            return []
-        return value
-
-    def _check_field_name(self, at: tuple[str | int, ...], name: str) -> bool:
+    def _check_field_name(self, at: tuple[str | int, ...], name: str, *,
+                          top: bool = False) -> bool:
         if name in _NOT_MAPPABLE:
             self.problem(at, f"« {name} » : {_NOT_MAPPABLE[name]}")
             return False
-        if name not in schema_fields():
+        known = set(schema_fields())
+        if top:  # « mise_a_jour » may name a whole group (porteur, tarifs...)
+            known |= {n.split(".")[0] for n in schema_fields()}
+        if name not in known:
             options = mappable_fields()
             self.problem(at, f"le champ « {name} » n'existe pas dans le schéma des fiches"
                          f"{_suggest(name, options)}. Champs possibles : {', '.join(options)}.")
             return False
         return True
 
-    def _fields(self, champs: Any) -> dict[str, list[ColumnSpec]]:
-        if not isinstance(champs, dict) or not champs:
-            self.problem(("champs",), "la section « champs » manque ou est vide : elle dit "
-                         "quelle colonne remplit quel champ (au moins « nom: <colonne> »).")
-            return {}
+    def _fields(self, champs: dict[str, Any]) -> dict[str, list[ColumnSpec]]:
         out: dict[str, list[ColumnSpec]] = {}
         for name, spec in champs.items():
             at = ("champs", name)
@@ -332,44 +405,40 @@ class _MappingReader:
         return out
 
     def _spec(self, name: str, item: Any, at: tuple[str | int, ...]) -> ColumnSpec | None:
-        if isinstance(item, str) and item.strip():
+        if isinstance(item, str):
             return ColumnSpec(item)
-        if not isinstance(item, dict):
-            self.problem(at, f"« {name} » : écrivez le nom d'une colonne, ou "
-                         "« {colonne: nom, reseau: twitter} », ou une liste de ces formes.")
-            return None
-        for key in item:
-            if key not in _SPEC_KEYS:
-                self.problem((*at, key), f"clé « {key} » inconnue pour « {name} »"
-                             f"{_suggest(key, list(_SPEC_KEYS))}. Clés possibles : "
-                             f"{', '.join(_SPEC_KEYS)}.")
-        column = item.get("colonne")
-        if not isinstance(column, str) or not column.strip():
-            self.problem(at, f"« {name} » : la clé « colonne » (nom de la colonne source) manque.")
+        ways = [k for k in ("colonne", "colonnes", "valeur", "jours") if k in item]
+        if len(ways) != 1:
+            self.problem(at, f"« {name} » : donnez exactement une de ces clés : colonne, "
+                         "colonnes (plusieurs colonnes réunies), valeur (une valeur fixe) ou "
+                         "jours (horaires, une colonne par jour).")
             return None
         network = item.get("reseau")
-        if network is not None:
-            if network not in NETWORKS:
-                self.problem((*at, "reseau"), f"réseau « {network} » inconnu : "
-                             f"{', '.join(NETWORKS)}.")
-                network = None
-            elif field_kind(name) != "url":
-                self.problem((*at, "reseau"), f"« reseau » ne s'applique qu'à un champ "
-                             f"d'adresses web (reseaux_sociaux, site_web...), pas à « {name} ».")
-                network = None
+        if network is not None and field_kind(name) != "url":
+            self.problem((*at, "reseau"), f"« reseau » ne s'applique qu'à un champ "
+                         f"d'adresses web (reseaux_sociaux, site_web...), pas à « {name} ».")
+            network = None
         separator = item.get("separateur")
-        if separator is not None and (not isinstance(separator, str) or not separator
-                                      or not is_list(name)):
-            self.problem((*at, "separateur"), f"« separateur » est un texte non vide, et ne "
-                         f"s'applique qu'à un champ liste (« {name} » n'en est pas un).")
+        if separator is not None and not is_list(name):
+            self.problem((*at, "separateur"), f"« separateur » ne s'applique qu'à un champ "
+                         f"liste (« {name} » n'en est pas un).")
             separator = None
-        return ColumnSpec(column, network, separator)
-
-    def _targets(self, targets: Any, at: tuple[str | int, ...]) -> dict[str, Any] | None:
-        if not isinstance(targets, dict) or not targets:
-            self.problem(at, "une traduction est une suite « champ: valeur » (par exemple "
-                         "« types: [fablab] »), ou « rejeter: motif ».")
+        if "jours" in item and name != "horaires":
+            self.problem((*at, "jours"), "« jours » (une colonne par jour) ne s'applique "
+                         "qu'au champ « horaires ».")
             return None
+        if "valeur" in item:
+            problems = _constant_problems(name, item["valeur"])
+            for p in problems:
+                self.problem((*at, "valeur"), p)
+            if problems:
+                return None
+        days = tuple((day, item["jours"][day]) for day in DAYS if day in item.get("jours", {}))
+        return ColumnSpec(item.get("colonne", ""), network, separator,
+                          tuple(item.get("colonnes", ())), item.get("joindre", " "),
+                          item.get("valeur"), "valeur" in item, days)
+
+    def _targets(self, targets: dict[str, Any], at: tuple[str | int, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, value in targets.items():
             if name in SPECIAL_TARGETS:
@@ -390,74 +459,46 @@ class _MappingReader:
             out[name] = value
         return out
 
-    def _suite(self, spec: dict[str, Any], key: str, at: tuple[str | int, ...],
-               what: str) -> dict[Any, Any]:
-        """A translation's « valeurs » or « motifs »: « <what>: {champ: valeur} » lines."""
-        raw = spec.get(key) or {}
-        if isinstance(raw, dict):
-            return raw
-        self.problem((*at, key), f"« {key} » est une suite « {what}: {{champ: valeur}} ».")
-        return {}
-
-    def _translations(self, section: Any) -> list[Translation]:
-        if section is None:
-            return []
-        if not isinstance(section, dict):
-            self.problem(("traductions",), "« traductions » est une suite de colonnes, chacune "
-                         "avec ses « valeurs ».")
-            return []
+    def _translations(self, section: dict[str, Any]) -> list[Translation]:
         out = []
         for column, spec in section.items():
             at: tuple[str | int, ...] = ("traductions", column)
-            if not isinstance(spec, dict):
-                self.problem(at, f"la traduction de la colonne « {column} » doit contenir "
-                             "« valeurs: » (et éventuellement « motifs: », « si_inconnue: »).")
-                continue
-            for key in spec:
-                if key not in _TRANSLATION_KEYS:
-                    self.problem((*at, key), f"clé « {key} » inconnue"
-                                 f"{_suggest(key, list(_TRANSLATION_KEYS))}. Clés possibles : "
-                                 f"{', '.join(_TRANSLATION_KEYS)}.")
-            policy = spec.get("si_inconnue", "rejeter")
-            if policy not in _UNKNOWN_POLICIES:
-                self.problem((*at, "si_inconnue"), f"« si_inconnue: {policy} » : écrivez "
-                             "« rejeter » (la ligne est rejetée) ou « avertir » (la ligne est "
-                             "importée avec une note).")
-                policy = "rejeter"
-            values: dict[str, dict[str, Any]] = {}
-            for key, targets in self._suite(spec, "valeurs", at, "valeur source").items():
-                parsed = self._targets(targets, (*at, "valeurs", key))
-                if parsed is not None:
-                    values[str(key).strip()] = parsed
+            values = {str(key).strip(): self._targets(targets, (*at, "valeurs", key))
+                      for key, targets in (spec.get("valeurs") or {}).items()}
             patterns = []
-            for key, targets in self._suite(spec, "motifs", at, "expression").items():
+            for key, targets in (spec.get("motifs") or {}).items():
                 try:
                     pattern = re.compile(str(key), re.IGNORECASE)
                 except re.error as exc:
                     self.problem((*at, "motifs", key), f"expression régulière « {key} » "
                                  f"invalide ({exc.msg}).")
                     continue
-                parsed = self._targets(targets, (*at, "motifs", key))
-                if parsed is not None:
-                    patterns.append((pattern, parsed))
+                patterns.append((pattern, self._targets(targets, (*at, "motifs", key))))
             if not values and not patterns:
                 self.problem(at, f"la traduction de la colonne « {column} » ne contient aucune "
                              "valeur.")
-            separator = spec.get("separateur")
-            if separator is not None and (not isinstance(separator, str) or not separator):
-                self.problem((*at, "separateur"), "« separateur » est un texte non vide.")
-                separator = None
-            out.append(Translation(str(column), values, patterns, policy, separator))
+            out.append(Translation(str(column), values, patterns,
+                                   spec.get("si_inconnue", "rejeter"), spec.get("separateur")))
+        return out
+
+    def _filters(self, section: list[dict[str, Any]]) -> list[RowFilter]:
+        out = []
+        for i, spec in enumerate(section):
+            pattern = None
+            if "motif" in spec:
+                try:
+                    pattern = re.compile(plain(spec["motif"]), re.IGNORECASE)
+                except re.error as exc:
+                    self.problem(("filtres", i, "motif"), f"expression régulière « "
+                                 f"{spec['motif']} » invalide ({exc.msg}).")
+                    continue
+            out.append(RowFilter(spec["colonne"], _texts(spec.get("egal")),
+                                 _texts(spec.get("different")), pattern, spec.get("rempli")))
         return out
 
     def _defaults(self, section: Any) -> dict[str, Any]:
-        if section is None:
-            return {}
-        if not isinstance(section, dict):
-            self.problem(("defauts",), "« defauts » est une suite « champ: valeur ».")
-            return {}
         out = {}
-        for name, value in section.items():
+        for name, value in (section or {}).items():
             at = ("defauts", name)
             if not self._check_field_name(at, name):
                 continue
@@ -470,31 +511,45 @@ class _MappingReader:
 
 
 def load_mapping(path: Path) -> Mapping:
-    """Read and check a mapping file; every mistake is reported at once, in French."""
+    """Read and check a mapping file; every mistake is reported at once, in French, with
+    its line (file:line: message), like the validator does for a venue."""
     shown = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MappingError(shown, [f"le fichier ne peut pas être lu ({exc.strerror})."]) from None
+        raise MappingError(shown, [f"1 : le fichier ne peut pas être lu ({exc.strerror})."]) \
+            from None
     loaded = load_bytes(raw, shown)
     problems = []
     for p in loaded.problems:
         if p.code == "cle-invalide":
-            problems.append(f"ligne {p.line} : {p.message.replace(' nom de champ', ' nom')} "
+            problems.append(f"{p.line} : {p.message.replace(' nom de champ', ' nom')} "
                             "Mettez cette clé entre guillemets (\"1\", \"yes\") : sans "
                             "guillemets, YAML la lit comme un nombre ou un booléen.")
         elif p.code in ("fichier-vide", "racine-invalide"):
-            problems.append(f"ligne {p.line} : le fichier ne contient pas de sections "
+            problems.append(f"{p.line} : le fichier ne contient pas de sections "
                             "« source: », « champs: »... (partez de l'exemple "
                             "plugins/tierslieux/importing/mappings/maplabbzh.yml).")
-        else:
+        elif p.is_error:
             hint = f" {p.hint}" if p.code == "yaml-syntaxe" and p.hint else ""
-            problems.append(f"ligne {p.line} : {p.message}{hint}")
+            problems.append(f"{p.line} : {p.message}{hint}")
     if not isinstance(loaded.data, dict):
-        raise MappingError(shown, problems or ["le fichier est vide."])
-    reader = _MappingReader(path, shown, loaded)
-    mapping = reader.read()
-    problems += reader.problems
+        raise MappingError(shown, problems or ["1 : le fichier est vide."])
     if problems:
         raise MappingError(shown, problems)
+    validator = Draft202012Validator(mapping_schema(), format_checker=FormatChecker())
+    for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(e.absolute_path)):
+        at, message = _schema_message(error)
+        problems.append(f"{loaded.line_of(at)} : {message}")
+    reader = _MappingReader(path, loaded)
+    try:
+        mapping = reader.read()
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # Only on a mapping the schema already refused: its problems are listed above.
+        if not problems:
+            raise
+        reader.problems = []
+    problems += [p for p in reader.problems if p not in problems]
+    if problems:
+        raise MappingError(shown, sorted(problems, key=lambda p: int(p.split(" ", 1)[0])))
     return mapping

@@ -15,6 +15,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import phonenumbers
+
 
 def plain(text: str) -> str:
     """Lowercase ASCII text, for forgiving comparisons of source values."""
@@ -122,45 +124,106 @@ def social_url(network: str, value: str) -> tuple[str | None, str | None]:
     return None, f"compte {network} « {text} » non reconnu"
 
 
-_OVERSEAS_CODES = ("262", "269", "590", "594", "596")
+# Regions phonenumbers tries, in order, for a number written without its country code:
+# mainland France, then the overseas départements and collectivités (same 0 prefix).
+_PHONE_REGIONS = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "NC", "PF", "WF", "BL", "MF")
+# Numbering plans written the national way (10 digits, « 02 62 12 34 56 »); the others
+# (New Caledonia +687, French Polynesia +689, Saint-Pierre-et-Miquelon +508, Wallis +681)
+# have short numbers with no trunk 0 and are written in E.164 form, « +687 24 12 34 ».
+_NATIONAL_PLANS = {33, 262, 590, 594, 596, 269}
 
 
 def normalize_phone(value: str) -> tuple[str | None, str | None]:
-    """(« 02 99 00 00 00 », note) or (None, why not); rules: importer docstring."""
+    """(« 02 99 00 00 00 » or « +687 24 12 34 », note) or (None, why not).
+
+    phonenumbers (Google's libphonenumber metadata) knows which numbers exist in each
+    French territory; a 9-digit number that lost its leading 0 in a spreadsheet gets it
+    back, and a mobile number is kept with a note (it may be a person's own phone).
+    """
     text = value.strip()
     if not text:
         return None, None
     result = _phone(text)
     if result is None:
-        for part in re.split(r"\s*(?:[;,/]|\bou\b)\s*", text):
+        for part in re.split(r"\s*(?:[;,/]|\bou\b|\bet\b)\s*", text):
             result = _phone(part) if part and part != text else None
             if result:
                 return result[0], f"seul le premier numéro de « {text} » est repris"
-        return None, f"« {text} » non reconnu comme numéro français : non repris"
+        return None, f"« {text} » non reconnu comme numéro de téléphone : non repris"
     return result
 
 
 def _phone(text: str) -> tuple[str, str | None] | None:
-    digits = re.sub(r"\(0\)", "", text)
-    digits = re.sub(r"[\s.\-()/\u00a0]", "", digits)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if not re.fullmatch(r"\+?\d+", digits):
+    cleaned = re.sub(r"\(0\)", "", text)
+    digits = re.sub(r"[\s.\-()/\u00a0]", "", cleaned)
+    if not re.fullmatch(r"(?:\+|00)?\d{6,15}", digits):
         return None
     note = None
-    if digits.startswith("+33") and len(digits) == 12:
-        digits = "0" + digits[3:]
-    elif digits.startswith("+") and digits[1:4] in _OVERSEAS_CODES and len(digits) == 13:
-        digits = "0" + digits[4:]
-    elif len(digits) == 9 and digits[0] in "123456789":
+    if len(digits) == 9 and digits[0] in "123456789":
         digits = "0" + digits
         note = f"« {text} » : zéro initial ajouté"
-    if len(digits) != 10 or digits[0] != "0" or digits[1] == "0":
+    number = None
+    for region in _PHONE_REGIONS:
+        try:
+            candidate = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(candidate):
+            number = candidate
+            break
+    if number is None:
         return None
-    grouped = " ".join(digits[i:i + 2] for i in range(0, 10, 2))
-    if digits[1] in "67" and note is None:
+    if number.country_code in _NATIONAL_PLANS:
+        national = "0" + str(number.national_number)
+        if len(national) != 10:
+            return None
+        grouped = " ".join(national[i:i + 2] for i in range(0, 10, 2))
+    else:
+        grouped = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace(".", " ")
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.MOBILE and note is None:
         note = f"numéro mobile {grouped} repris : vérifiez que c'est celui du lieu"
     return grouped, note
+
+
+def identifier(value: str, kind: str) -> tuple[str | None, str | None]:
+    """A SIRET (14 digits) or RNA (W + 9 digits) without the spaces and dots of print."""
+    text = re.sub(r"[\s.\-\u00a0\u202f]", "", value).upper()
+    if not text:
+        return None, None
+    if kind == "siret" and re.fullmatch(r"\d{14}", text):
+        return text, None
+    if kind == "rna" and re.fullmatch(r"W\d{9}", text):
+        return text, None
+    expected = "14 chiffres" if kind == "siret" else "W suivi de 9 chiffres"
+    return None, f"« {value.strip()} » n'est pas un {kind.upper()} ({expected}) : non repris"
+
+
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s,;<>\"']+|[^\s,;<>\"'@]+@[^\s,;<>\"']+\.[a-z]{2,}",
+                          re.IGNORECASE)
+SOCIAL_HOSTS = ("facebook.com", "fb.com", "twitter.com", "x.com", "instagram.com",
+                "linkedin.com", "youtube.com", "mastodon", "tiktok.com", "vimeo.com")
+
+
+def split_links(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(web pages, social accounts, e-mail addresses) found in one cell.
+
+    Networks often put a site, a Facebook page and even an e-mail in one "web" cell.
+    """
+    pages, socials, emails = [], [], []
+    found = _URL_IN_TEXT.findall(text) or [text.strip()]
+    for item in found:
+        item = item.strip().rstrip(".")
+        if not item:
+            continue
+        if "@" in item and "/" not in item.split("@")[0] and not item.lower().startswith("http"):
+            emails.append(item.removeprefix("mailto:"))
+        elif any(host in item.lower() for host in SOCIAL_HOSTS):
+            socials.append(item)
+        else:
+            pages.append(item)
+    return pages, socials, emails
 
 
 _WEBMAIL = re.compile(
