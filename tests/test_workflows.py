@@ -6,9 +6,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from conftest import ROOT, require_tool
 
@@ -53,3 +57,163 @@ def test_actions_are_pinned_and_permissions_least() -> None:
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), uses
         triggers = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as true
         assert "pull_request_target" not in triggers
+
+
+# --- What the workflows install -------------------------------------------------------
+
+LOCK = ROOT / ".github" / "requirements" / "runtime.txt"
+STAMPS = ("-o .venv/.installed", "-o node_modules/.installed")
+LOCKED_INSTALL = ("pip install --require-hashes --no-deps --only-binary=:all: "
+                  "-r .github/requirements/runtime.txt")
+PROJECT_INSTALL = "pip install --no-deps --no-build-isolation --no-index -e ."
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _lock() -> dict[str, tuple[str, list[str]]]:
+    """The lock file as {name: (version, hashes)}."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    text = LOCK.read_text(encoding="utf-8").replace("\\\n", " ")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)==(\S+)((?:\s+--hash=sha256:[0-9a-f]{64})*)",
+                             line)
+        assert match, f"not a pinned, hashed requirement: {line[:80]}"
+        hashes = re.findall(r"sha256:([0-9a-f]{64})", match[3])
+        entries[_canonical(match[1])] = (match[2], hashes)
+    return entries
+
+
+def _commands(job: dict) -> list[str]:
+    """The shell commands of a job, one per logical line (continuations joined)."""
+    commands = []
+    for step in job.get("steps", []):
+        script = step.get("run", "").replace("\\\n", " ")
+        commands += [re.sub(r"\s+", " ", c).strip() for c in script.splitlines() if c.strip()]
+    return commands
+
+
+def _jobs() -> list[tuple[str, str, dict]]:
+    return [(w.name, name, job) for w in WORKFLOWS
+            for name, job in yaml.safe_load(w.read_text(encoding="utf-8"))["jobs"].items()]
+
+
+def _writes(job: dict) -> bool:
+    return "write" in (job.get("permissions") or {}).values()
+
+
+def _needs(job: dict) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else needs
+
+
+def _privileged() -> list[tuple[str, str, dict]]:
+    """Jobs holding a write token, and the jobs whose output such a job publishes."""
+    jobs = _jobs()
+    feeding = {(w, n) for w, _, job in jobs if _writes(job) for n in _needs(job)}
+    return [(w, n, job) for w, n, job in jobs if _writes(job) or (w, n) in feeding]
+
+
+def test_privileged_jobs_install_only_from_the_hashed_lock_file() -> None:
+    installing = 0
+    for workflow, name, job in _privileged():
+        commands = _commands(job)
+        pip = [c for c in commands if "pip install" in c]
+        where = f"{workflow}: {name}"
+        if not pip and not any("tierslieux" in c or "make" in c for c in commands):
+            continue  # e.g. the Pages deployment and the dispatch: no Python tool runs
+        installing += 1
+        assert any(c.endswith(LOCKED_INSTALL) for c in pip), where
+        assert all(c.endswith((LOCKED_INSTALL, PROJECT_INSTALL)) for c in pip), (where, pip)
+        assert any(c.endswith("pip check") for c in commands), where
+        npm = [c for c in commands if c.startswith("npm ")]
+        assert npm == ["npm ci --omit=dev --ignore-scripts --no-audit --no-fund"], where
+    assert installing >= 3  # from-issue, freshness and the Pages build
+
+
+def test_no_job_installs_test_tools_or_unpinned_packages() -> None:
+    """`make deps` (or `make site`) would run `pip install -e '.[dev]'`: 50-odd packages
+    resolved at run time, test tools included."""
+    for workflow, name, job in _jobs():
+        for command in _commands(job):
+            where = f"{workflow}: {name}: {command}"
+            assert ".[dev]" not in command and "requirements" not in command.replace(
+                ".github/requirements/runtime.txt", ""), where
+            if re.search(r"\bpip3? install\b", command):
+                assert command.endswith((LOCKED_INSTALL, PROJECT_INSTALL)), where
+            if re.match(r"make\b", command):
+                assert all(stamp in command for stamp in STAMPS), where
+            assert not re.search(r"\b(pipx|uv|uvx|npx|poetry)\b", command), where
+
+
+def test_the_lock_file_pins_every_runtime_dependency_with_hashes() -> None:
+    lock = _lock()
+    project = _pyproject()
+    for spec in project["project"]["dependencies"]:
+        req = Requirement(spec)
+        assert _canonical(req.name) in lock, f"{req.name} missing: regenerate {LOCK.name}"
+        version, _ = lock[_canonical(req.name)]
+        assert req.specifier.contains(version), (req.name, str(req.specifier), version)
+    for spec in project["build-system"]["requires"]:  # --no-build-isolation builds with it
+        req = Requirement(spec)
+        assert req.specifier.contains(lock[_canonical(req.name)][0]), req.name
+    for name, (_, hashes) in lock.items():
+        assert hashes, name
+    dev = {_canonical(Requirement(s).name) for s in project["project"]["optional-dependencies"]
+           ["dev"]}
+    assert not dev & set(lock), dev & set(lock)
+
+
+def test_the_lock_file_covers_the_runtime_dependencies_of_the_dependencies() -> None:
+    """`--no-deps` installs exactly the lock: a package that a dependency needs must be
+    there. Walks the metadata of the packages installed in this environment."""
+    lock = _lock()
+    todo = [Requirement(s) for s in _pyproject()["project"]["dependencies"]]
+    seen: set[str] = set()
+    while todo:
+        req = todo.pop()
+        name = _canonical(req.name)
+        if name in seen or (req.marker and not req.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        assert name in lock, f"{name} (needed by the runtime) is not in {LOCK.name}"
+        try:
+            todo += [Requirement(r) for r in distribution(req.name).requires or []]
+        except PackageNotFoundError:
+            pytest.fail(f"{req.name} is not installed: run `make deps`")
+    assert len(seen) >= 20
+
+
+def test_the_lock_file_says_how_to_regenerate_it() -> None:
+    head = LOCK.read_text(encoding="utf-8")[:600]
+    assert "pip-compile --generate-hashes" in head and "pyproject.toml" in head
+
+
+def test_pull_requests_opened_by_the_bot_get_their_checks_run() -> None:
+    """GITHUB_TOKEN starts no `pull_request` run: from-issue dispatches the check."""
+    check = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text("utf-8"))
+    triggers = check.get("on", check.get(True))
+    assert "pull_request" in triggers and "workflow_dispatch" in triggers
+    assert "github.ref" in check["concurrency"]["group"]  # dispatches don't cancel each other
+    source = yaml.safe_load((ROOT / ".github/workflows/from-issue.yml").read_text("utf-8"))
+    jobs = source["jobs"]
+    opener = next(n for n, j in jobs.items() if any("gh pr create" in c for c in _commands(j)))
+    dispatchers = [n for n, j in jobs.items()
+                   if any(re.match(r"gh workflow run pull-request\.yml .*--ref \"\$BRANCH\"", c)
+                          for c in _commands(j))]
+    assert len(dispatchers) == 1
+    dispatcher = jobs[dispatchers[0]]
+    assert dispatcher["needs"] == opener
+    assert dispatcher["permissions"] == {"actions": "write"}
+    assert "steps.pr.outputs.branch" in jobs[opener]["outputs"]["branch"]
+    for workflow, name, job in _jobs():  # nobody else may start workflows
+        if name != dispatchers[0]:
+            assert "actions" not in (job.get("permissions") or {}), (workflow, name)
