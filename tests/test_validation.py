@@ -55,11 +55,14 @@ def test_every_file_of_the_corpus_has_an_expectation_and_fails(broken_result) ->
 
 
 HISTORY_CODES = {"id-reutilise"}  # needs git history: see test_reused_id_is_flagged
+# Entries git cannot hold (FIFO, folder named .yml, newline in a name, unreadable file):
+# made in temporary folders by tests/test_hostile_surfaces.py.
+UNCOMMITTABLE_CODES = {"pas-un-fichier", "nom-fichier-invalide", "fichier-illisible"}
 
 
 def test_every_error_code_is_exercised_by_a_broken_file() -> None:
     used = {code for pairs in _expectations().values() for code, _ in pairs}
-    assert set(CODES) - used == HISTORY_CODES
+    assert set(CODES) - used == HISTORY_CODES | UNCOMMITTABLE_CODES
 
 
 def test_every_problem_is_french_and_actionable(broken_result) -> None:

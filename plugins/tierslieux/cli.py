@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
 from .contribute import freshness, fromissue, prsummary, scaffold, sync
@@ -18,14 +19,25 @@ COMMAND_MODULES = [scaffold, fromissue, importer, sync, prsummary, freshness]
 
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [VENUES_DIR]
-    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
+    missing = [p for p in paths if not _present(p)]
     for p in missing:
-        print(f"{p}: erreur : ce fichier ou dossier n'existe pas.", file=sys.stderr)
+        print(log_line(f"{p}: erreur : ce fichier ou dossier n'existe pas."), file=sys.stderr)
     if missing:
         return 2
     result = validate(paths)
     print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
     return 1 if result.errors else 0
+
+
+def _present(path: Path) -> bool:
+    """True when something is there, even a broken link (validate then reports it)."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True  # unreadable: validate says so, in French
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except FileNotFoundError as exc:
-        print(f"erreur : fichier introuvable : {exc.filename}. Lancez « make site » une "
-              "première fois pour installer les données de référence.", file=sys.stderr)
+        print(log_line(f"erreur : fichier introuvable : {exc.filename}. Lancez « make site » "
+                       "une première fois pour installer les données de référence."),
+              file=sys.stderr)
         return 2
 
 

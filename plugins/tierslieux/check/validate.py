@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.paths import ROOT, VENUES_DIR
+from ..model.paths import VENUES_DIR
 from ..model.venue import Venue
 from ..reference.enrich import enrich
 from ..reference.refdata import ReferenceData, reference_data
@@ -14,7 +14,10 @@ from .crosscheck import duplicate_ids, likely_duplicates, reused_ids
 from .problems import Problem
 from .refcheck import RefChecker
 from .schemacheck import check_schema
-from .yamlload import Loaded, load_bytes, load_file
+from .venuefiles import collect, display_path, read_venue, venue_files
+from .yamlload import Loaded, load_bytes
+
+__all__ = ["Result", "check_loaded", "check_text", "collect", "display_path", "validate"]
 
 
 @dataclass
@@ -30,44 +33,6 @@ class Result:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
-
-
-def display_path(path: Path) -> str:
-    """Paths as a contributor sees them in the repository."""
-    absolute = path.absolute()  # not resolve(): a symlink is shown under its own name
-    for base in (Path.cwd(), ROOT):
-        try:
-            return str(absolute.relative_to(base.absolute()))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Venue files under the given files or folders; stray files are reported, not skipped."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
-                if candidate.is_dir() or hidden:  # .git/, editor swap files...
-                    continue
-                if candidate.suffix == ".yml":
-                    files.append(candidate)
-                else:
-                    problems.append(Problem(
-                        display_path(candidate), 1, "extension-invalide", "",
-                        f"le fichier « {candidate.name} » n'est pas une fiche .yml.",
-                        "Renommez-le en .yml s'il s'agit d'une fiche, sinon retirez-le de "
-                        "content/venues/."))
-        elif path.suffix != ".yml" and path.exists():
-            problems.append(Problem(display_path(path), 1, "extension-invalide", "",
-                                    f"le fichier « {path.name} » n'est pas une fiche .yml.",
-                                    "Les fiches se terminent par .yml."))
-        else:
-            files.append(path)
-    return sorted(set(files)), problems
 
 
 def check_loaded(loaded: Loaded, checker: RefChecker) -> list[Problem]:
@@ -93,13 +58,13 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
     """Check files (and folders of files); `universe` holds every venue, for unique ids."""
     ref = ref or reference_data()
     files, problems = collect(paths)
-    others = universe.rglob("*.yml") if universe and universe.is_dir() else ()
+    others = venue_files(universe)
     result = Result(files=[display_path(f) for f in files], problems=problems)
     checker = RefChecker(ref)
     mappings: list[Loaded] = []
     for file in files:
         shown = display_path(file)
-        loaded = load_file(file, shown)
+        loaded = read_venue(file, shown)
         file_problems = check_loaded(loaded, checker)
         result.problems += file_problems
         if isinstance(loaded.data, dict) and not any(p.is_error for p in file_problems):

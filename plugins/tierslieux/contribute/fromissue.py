@@ -11,10 +11,13 @@ import argparse
 import datetime as dt
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ..check.logsafe import log_line
 from ..check.validate import check_text
+from ..check.venuefiles import describe_os_error, read_capped
 from ..model.ids import taken_ids, unique_id
 from ..model.paths import VENUES_DIR
 from ..model.schema import vocabulary_of
@@ -27,22 +30,40 @@ class FormError(ValueError):
     """An answer that cannot be read; the message is for the person who filled the form."""
 
 
+_HEADING = re.compile(r"^###[ \t]+(.*?)[ \t]*$")
+
+
 def sections(body: str) -> dict[str, str]:
-    """Answers by question label, from GitHub's rendering ("### Label" then the answer)."""
-    out: dict[str, str] = {}
-    label = None
-    lines: list[str] = []
-    for line in body.replace("\r\n", "\n").split("\n"):
-        heading = re.match(r"^###\s+(.*\S)\s*$", line)
+    """Answers by question label, from GitHub's rendering ("### Label" then the answer).
+
+    Only the form's own questions count, in the form's order, so a "### Commune" typed
+    inside the description stays part of the description. GitHub writes every question
+    once and in order. Walking back from the last question, each question's heading is
+    the last of its kind before the next question's heading. A heading typed in an answer
+    is then never picked: one naming a later question comes before that question's real
+    heading (the last is taken), one naming an earlier question comes after the heading
+    of the question that follows it (beyond the search).
+    """
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headings: dict[str, list[int]] = defaultdict(list)
+    for number, line in enumerate(lines):
+        heading = _HEADING.match(line)
         if heading:
-            if label is not None:
-                out[label] = "\n".join(lines).strip()
-            label, lines = heading.group(1), []
-        elif label is not None:
-            lines.append(line)
-    if label is not None:
-        out[label] = "\n".join(lines).strip()
-    return {k: ("" if v in NO_RESPONSE else v) for k, v in out.items()}
+            headings[heading.group(1)].append(number)
+    found: list[tuple[str, int]] = []
+    bound = len(lines)
+    for title in reversed([f.title() for f in FIELDS]):
+        before = [n for n in headings.get(title, ()) if n < bound]
+        if before:
+            bound = before[-1]
+            found.append((title, bound))
+    found.reverse()
+    out: dict[str, str] = {}
+    for index, (title, start) in enumerate(found):
+        end = found[index + 1][1] if index + 1 < len(found) else len(lines)
+        answer = "\n".join(lines[start + 1:end]).strip()
+        out[title] = "" if answer in NO_RESPONSE else answer
+    return out
 
 
 def _number(text: str, integer: bool = False) -> float | int:
@@ -212,20 +233,55 @@ def convert(body: str, into: Path, checked_on: dt.date) -> tuple[Path | None, li
     return target, []
 
 
-def _run(args: argparse.Namespace) -> int:
+# GitHub keeps at most 65,536 characters of an issue body, up to 4 bytes each in UTF-8.
+MAX_BODY_BYTES = 4 * 65536
+
+
+def checked_on(text: str | None) -> dt.date | None:
+    """The --date option (AAAA-MM-JJ only, a real day), today without it, None if wrong."""
+    if text is None:
+        return dt.date.today()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None  # fromisoformat also takes 20261120 and 2026-W47-5
     try:
-        body = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"erreur : impossible de lire {args.file} ({exc}).", file=sys.stderr)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read_body(path: Path) -> str:
+    """The issue's text; FormError (in French) when it cannot be read as such."""
+    try:
+        raw = read_capped(path, MAX_BODY_BYTES)
+    except OSError as exc:
+        raise FormError(f"impossible de lire {path} ({describe_os_error(exc)}).") from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise FormError(f"{path} dépasse {MAX_BODY_BYTES} octets : ce n'est pas le texte "
+                        "d'une demande.")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormError(f"{path} n'est pas un texte en UTF-8.") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    day = checked_on(args.date)
+    if day is None:
+        print(log_line(f"erreur : --date « {args.date} » n'est pas une date au format "
+                       "AAAA-MM-JJ (par exemple 2026-11-20)."), file=sys.stderr)
         return 2
-    checked_on = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    path, errors = convert(body, Path(args.into), checked_on)
+    try:
+        body = read_body(Path(args.file))
+    except FormError as exc:
+        print(log_line(f"erreur : {exc}"), file=sys.stderr)
+        return 2
+    path, errors = convert(body, Path(args.into), day)
     if path is None:
         print("La fiche n'a pas pu être créée. À corriger dans la demande :")
         for error in errors:
-            print(f"- {error}")
+            print(log_line(f"- {error}"))
         return 1
-    print(f"Fiche créée : {path}")
+    print(log_line(f"Fiche créée : {path}"))
     return 0
 
 

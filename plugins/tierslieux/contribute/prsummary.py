@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..check.yamlload import load_bytes
+from ..check.logsafe import log_line, markdown, url_path
+from ..check.venuefiles import read_venue
+from ..check.yamlload import MAX_BYTES, load_bytes
 from ..model.paths import ROOT
 from ..model.schema import labels
 
@@ -26,42 +28,68 @@ class Change:
     old_path: str | None = None
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                          check=True).stdout
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
 
 
 def changes(base: str, root: Path = ROOT) -> list[Change]:
-    out = []
-    diff = _git(root, "diff", "--name-status", "-M", f"{base}...HEAD", "--", "content/venues")
-    for line in diff.splitlines():
-        parts = line.split("\t")
-        kind = parts[0][0]
-        if kind == "R":
-            out.append(Change("R", parts[2], parts[1]))
+    """The venue files a branch touches. NUL-separated, so that no file name (a tab, a
+    newline, a quote, bytes that are not UTF-8) can shift or forge an entry."""
+    diff = _git(root, "diff", "--name-status", "-z", "-M", f"{base}...HEAD", "--",
+                "content/venues")
+    fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0")]
+    out, i = [], 0
+    while i < len(fields) and fields[i]:
+        kind = fields[i][0]
+        if kind in "RC":
+            out.append(Change(kind, fields[i + 2], fields[i + 1]))
+            i += 3
         else:
-            out.append(Change(kind, parts[1]))
+            out.append(Change(kind, fields[i + 1]))
+            i += 2
     return out
 
 
 def _venue_at(root: Path, ref: str | None, path: str) -> dict[str, Any]:
-    """A venue file's data at a git revision (None: the working tree); {} if unreadable."""
-    try:
-        raw = (_git(root, "show", f"{ref}:{path}").encode() if ref
-               else (root / path).read_bytes())
-    except (subprocess.CalledProcessError, OSError):
-        return {}
-    data = load_bytes(raw, path).data
+    """A venue file's data at a git revision (None: the working tree); {} if unreadable.
+
+    The working tree comes from the pull request: read like the validator reads it (no
+    link followed, no more than the size limit).
+    """
+    if ref is None:
+        data = read_venue(root / path, path).data
+    else:
+        try:
+            spec = f"{ref}:{path}"
+            if int(_git(root, "cat-file", "-s", spec) or 0) > MAX_BYTES:
+                return {}
+            data = load_bytes(_git(root, "cat-file", "blob", spec), path).data
+        except (subprocess.CalledProcessError, OSError, ValueError):
+            return {}
     return data if isinstance(data, dict) else {}
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _name(data: dict[str, Any], path: str) -> str:
-    where = data.get("commune") or (data.get("etapes") or [{}])[0].get("commune")
-    name = data.get("nom") or path.rsplit("/", 1)[-1]
-    return f"« {name} »" + (f" ({where})" if isinstance(where, str) else "")
+    stops = data.get("etapes")
+    first = stops[0] if isinstance(stops, list) and stops and isinstance(stops[0], dict) else {}
+    where = _text(data.get("commune")) or _text(first.get("commune"))
+    name = _text(data.get("nom")) or path.rsplit("/", 1)[-1]
+    return f"« {markdown(name)} »" + (f" ({markdown(where)})" if where else "")
+
+
+def _status(value: Any, names: dict[str, str]) -> str:
+    """A status's label; anything else a file holds, quoted as text."""
+    if isinstance(value, str):
+        return markdown(names.get(value, value))
+    return "aucun" if value is None else markdown(str(value))
 
 
 def summary(base: str, repository_url: str, head: str, root: Path = ROOT) -> str:
+    """The French Markdown summary; every value from the branch is quoted as plain text."""
     status = labels("statut")
     lines = ["## Fiches modifiées par cette demande", ""]
     found = changes(base, root)
@@ -71,26 +99,28 @@ def summary(base: str, repository_url: str, head: str, root: Path = ROOT) -> str
         new = _venue_at(root, None, change.path) if change.kind != "D" else {}
         old = (_venue_at(root, base, change.old_path or change.path)
                if change.kind != "A" else {})
-        link = f"[{change.path}]({repository_url}/blob/{head}/{change.path})"
+        link = (f"[{markdown(change.path)}]"
+                f"({repository_url}/blob/{head}/{url_path(change.path)})")
         if change.kind == "A":
             lines.append(f"- ➕ Ajoute {_name(new, change.path)} : {link}")
         elif change.kind == "D":
             lines.append(f"- ⚠️ Supprime {_name(old, change.path)} : une fiche ne se supprime "
                          "pas ; passez-la en `statut: ferme` avec sa `date_fermeture`.")
         elif change.kind == "R":
-            lines.append(f"- ⚠️ Renomme {change.old_path} en {link} : un identifiant publié ne "
-                         "change jamais.")
+            lines.append(f"- ⚠️ Renomme {markdown(change.old_path or '')} en {link} : un "
+                         "identifiant publié ne change jamais.")
         else:
             before, after = old.get("statut"), new.get("statut")
             if before != after and after in ("ferme", "ferme_temporairement"):
-                verb = f"🔒 Ferme ({status.get(after, after)})"
+                verb = f"🔒 Ferme ({_status(after, status)})"
             elif before != after:
-                verb = f"✏️ Modifie (statut : {status.get(before, before)} → "
-                verb += f"{status.get(after, after)})"
+                verb = (f"✏️ Modifie (statut : {_status(before, status)} → "
+                        f"{_status(after, status)})")
             else:
                 verb = "✏️ Modifie"
-            changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-            detail = f" — champs : {', '.join(changed)}" if changed else ""
+            changed = sorted(str(k) for k in set(old) | set(new) if old.get(k) != new.get(k))
+            detail = (f" — champs : {', '.join(markdown(k) for k in changed)}"
+                      if changed else "")
             lines.append(f"- {verb} {_name(new, change.path)} : {link}{detail}")
     return "\n".join([*lines, ""])
 
@@ -99,7 +129,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         text = summary(args.base, args.repository_url, args.head)
     except subprocess.CalledProcessError as exc:
-        print(f"erreur : git a échoué ({exc.stderr.strip()}).", file=sys.stderr)
+        stderr = (exc.stderr or b"").decode("utf-8", "replace").strip()
+        print(log_line(f"erreur : git a échoué ({stderr})."), file=sys.stderr)
         return 2
     print(text)
     return 0
