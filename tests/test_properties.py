@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_VENUES
+from tierslieux.check.characters import FORBIDDEN, is_blank
 from tierslieux.check.refcheck import RefChecker
 from tierslieux.check.validate import check_loaded, check_text
 from tierslieux.check.yamlload import MAX_BYTES, Loaded, load_bytes
@@ -184,14 +185,14 @@ def test_validation_never_raises_on_venue_shaped_data(data: dict, extra: dict) -
 
 
 # -- (c) valid venues round-trip unchanged --------------------------------------------------
-# Any character but surrogates, and but the two known bugs (their own tests are below):
-# U+0085 does not survive dump_venue, a bare carriage return splits a CSV row.
-KNOWN_BUGS = "\x85\r"
-CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters=KNOWN_BUGS)
+# Any character that validation accepts: not the ones it refuses (controls, bidi
+# overrides, noncharacters: check/characters.py), and not a text that shows nothing.
+CHARACTERS = st.characters(exclude_categories=("Cs",)).filter(
+    lambda ch: not FORBIDDEN.match(ch))
 
 
 def text_between(low: int, high: int) -> st.SearchStrategy[str]:
-    return st.text(CHARACTERS, min_size=low, max_size=high)
+    return st.text(CHARACTERS, min_size=low, max_size=high).filter(lambda t: not is_blank(t))
 
 
 def subset(vocabulary: str, min_size: int = 0) -> st.SearchStrategy[list[str]]:
@@ -307,14 +308,18 @@ def test_most_generated_venues_are_valid(case: tuple[str, dict]) -> None:
     assert errors == [], (errors, data)
 
 
-def test_next_line_character_survives_dump_venue() -> None:
+def test_next_line_character_written_by_dump_venue_is_refused_on_its_line() -> None:
     data = {**FIXED_BASE, "nom": "Café\x85Atelier", "description": "Première ligne\x85suite."}
-    assert load_bytes(dump_venue(data).encode("utf-8"), PATH).data == data
+    loaded = load_bytes(dump_venue(data).encode("utf-8"), PATH)
+    assert {(p.code, p.field) for p in loaded.problems} == {
+        ("caractere-interdit", "nom"), ("caractere-interdit", "description")}
+    assert all("U+0085" in p.message for p in loaded.problems)
 
 
 def test_carriage_return_stays_inside_its_csv_cell() -> None:
     data = {**FIXED_BASE, "complement_adresse": "Bâtiment A\rporte 2"}
-    assert not any(p.is_error for p in check_text(dump_venue(data).encode(), PATH, REF))
+    assert [(p.code, p.field) for p in check_text(dump_venue(data).encode(), PATH, REF)] == [
+        ("caractere-interdit", "complement_adresse")]  # refused; the CSV holds it anyway
     venue = enrich(REF, data["id"], PATH, data)
     text = exports.to_csv([venue], lambda v: "/lieux/x/")
     rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -107,7 +107,7 @@ def test_cli_emits_github_annotations(tmp_path: Path) -> None:
     run = subprocess.run([str(TIERSLIEUX), "validate", str(tmp_path)], capture_output=True,
                          text=True, cwd=tmp_path, env={**os.environ, "GITHUB_ACTIONS": "true"})
     assert run.returncode == 1
-    assert "::error file=35/x.yml,line=3,title=yaml-syntaxe::erreur de syntaxe YAML" in run.stdout
+    assert "::error file=35/x.yml,line=2,title=yaml-syntaxe::erreur de syntaxe YAML" in run.stdout
 
 
 def test_cli_succeeds_on_valid_files_and_refuses_missing_paths() -> None:

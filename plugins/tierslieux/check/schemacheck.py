@@ -94,6 +94,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
     line = loaded.line_of(path)
     fld = field_name(path)
     value = error.instance
+    shown = _show(loaded.as_written(path, value))  # `true` as written, not Python's True
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 
@@ -143,27 +144,27 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         hint = _example_hint(path)
         if "string" in expected and isinstance(value, int | float | bool):
             hint = ("Mettez la valeur entre guillemets pour qu'elle soit lue comme un texte "
-                    f"(par exemple \"{_show(value)}\"). " + hint)
+                    f"(par exemple \"{shown}\"). " + hint)
         elif "array" in expected:
             hint = "Écrivez une liste, un élément par ligne, précédé de « - ». " + hint
         yield problem("type-invalide",
-                      f"la valeur « {_show(value)} » est {_kind(value)}, il faut {wanted}.",
+                      f"la valeur « {shown} » est {_kind(value)}, il faut {wanted}.",
                       hint.strip())
     elif validator == "enum":
         labels = schema.get("x-labels") or {v: v for v in error.validator_value}
         yield problem("valeur-hors-vocabulaire",
-                      f"« {_show(value)} » ne fait pas partie des valeurs permises.",
+                      f"« {shown} » ne fait pas partie des valeurs permises.",
                       _vocabulary_hint(value, labels))
     elif (validator == "format" and error.validator_value == "date") or (
         validator == "pattern" and schema.get("format") == "date"
     ):
         yield problem("date-invalide",
-                      f"« {_show(value)} » n'est pas une date valide.",
+                      f"« {shown} » n'est pas une date valide.",
                       "Écrivez la date au format AAAA-MM-JJ, par exemple 2025-09-15, et "
                       "vérifiez que ce jour existe.")
     elif validator in ("pattern", "format"):
         yield problem("format-invalide",
-                      f"« {_show(value)} » n'a pas le format attendu pour ce champ.",
+                      f"« {shown} » n'a pas le format attendu pour ce champ.",
                       _example_hint(path, "Corrigez la valeur selon le format attendu."))
     elif validator in ("minLength", "maxLength", "minimum", "maximum",
                        "exclusiveMinimum", "exclusiveMaximum"):
@@ -175,7 +176,7 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         }
         wanted = limits.get(validator, "une valeur dans les limites")
         yield problem("valeur-hors-limites",
-                      f"la valeur « {_show(value)} » est hors limites : il faut {wanted}.",
+                      f"la valeur « {shown} » est hors limites : il faut {wanted}.",
                       _example_hint(path, "Corrigez la valeur pour respecter cette limite."))
     elif validator == "minItems":
         yield problem("liste-vide", f"la liste « {fld} » est vide.",

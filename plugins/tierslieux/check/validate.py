@@ -39,8 +39,9 @@ def check_loaded(loaded: Loaded, checker: RefChecker) -> list[Problem]:
     """Every single-file problem of a loaded file (reading, schema, reference data)."""
     problems = list(loaded.problems)
     if loaded.data is not None:
-        problems += check_schema(loaded)
-        problems += checker.check(loaded)
+        later = check_schema(loaded) + checker.check(loaded)
+        # A value the reader refused (a YAML 1.1 form, invisible text...) is explained once.
+        problems += [p for p in later if p.field not in loaded.refused]
     return problems
 
 

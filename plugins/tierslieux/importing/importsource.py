@@ -578,8 +578,54 @@ def _read_xlsx(raw: bytes, shown: str, options: SourceOptions,
 # ---------------------------------------------------------------------------------------
 
 
+MAX_JSON_DEPTH = 64  # levels of [ and {: an API's records need a handful
+
+
+def _nesting_line(text: str) -> int:
+    """The line of the first [ or { past MAX_JSON_DEPTH levels (strings skipped)."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in ("]", "}"):
+            depth -= 1
+    return 1
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether nesting passes MAX_JSON_DEPTH, walked without recursion: flattening a record
+    and writing a cell back as JSON recurse once per level, and would crash on it."""
+    stack = [(data, 1)] if type(data) in (dict, list) else []
+    while stack:
+        node, depth = stack.pop()
+        for child in node.values() if type(node) is dict else node:
+            if type(child) in (dict, list):
+                if depth >= MAX_JSON_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
 def _load_json(raw: bytes, shown: str, options: SourceOptions, notes: list[str]) -> Any:
     text = _decode(raw, options, shown, notes, say_utf8=False)
+    try:
+        data = _parse_json(text, shown, notes)
+    except RecursionError:  # json.loads recurses once per level too
+        data, deep = None, True
+    else:
+        deep = _too_deep(data)
+    if deep:
+        raise SourceError(f"le fichier source {shown} contient des listes ou des objets "
+                          f"imbriqués sur plus de {MAX_JSON_DEPTH} niveaux (ligne "
+                          f"{_nesting_line(text)}) : ce n'est pas une liste d'enregistrements "
+                          "lisible.")
+    return data
+
+
+def _parse_json(text: str, shown: str, notes: list[str]) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
