@@ -99,7 +99,9 @@ FIXED: dict[str, Any] = {
     "longitude": -4.486,
     "description": "\n\n".join(MARKDOWN_PAYLOADS[:_HALF]),
     "site_web": "https://x.example/\"><script>alert(1)</script>",
-    "courriel": f'a"><svg/onload={PWN}>@x.example',
+    # Markup cannot pass the schema's e-mail pattern; these are the characters it allows
+    # that still mean something in HTML, attributes, templates and spreadsheets.
+    "courriel": f"a'onmouseover='{PWN}'&lt{{{{7*7}}}}`=+x@x.example",
     "reseaux_sociaux": ["https://social.example/'><img/src=x/onerror=alert(1)>",
                         "https://social.example/?a=<script>alert(1)</script>"],
     "porteur": {"nom": f"-2+3<script>{PWN}</script>", "type": "association"},

@@ -200,7 +200,10 @@ def subset(vocabulary: str, min_size: int = 0) -> st.SearchStrategy[list[str]]:
                     unique=True, max_size=5)
 
 
-URL = st.from_regex(r"\Ahttps?://[a-z0-9][a-z0-9.-]{0,20}\.example/[^\s]{0,30}\Z")
+# Any visible character in the path; invisible, control and non-characters are refused.
+URL = st.from_regex(r"\Ahttps?://[a-z0-9][a-z0-9.-]{0,20}\.example/[^\s\x00-\x1f\x7f-\xa0"
+                    r"\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\ufdd0-\ufdef\ufeff"
+                    r"\ufffe\uffff\U0001fffe-\U0010ffff]{0,30}\Z")
 PRICE = st.one_of(st.integers(0, 10000), st.floats(0, 10000, allow_nan=False))
 
 VARIATIONS: dict[str, st.SearchStrategy[Any]] = {
@@ -211,7 +214,8 @@ VARIATIONS: dict[str, st.SearchStrategy[Any]] = {
     "adresse": text_between(3, 200),
     "complement_adresse": text_between(1, 200),
     "site_web": URL,
-    "courriel": st.from_regex(r"\A[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,20}\.[a-z]{2,6}\Z"),
+    "courriel": st.from_regex(r"\A[a-z0-9_%+-]{1,10}(?:\.[a-z0-9_%+-]{1,9})?"
+                              r"@[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?\.[a-z]{2,6}\Z"),
     "telephone": st.from_regex(r"\A(?:\+33|0)[1-9](?:[ .]?[0-9]{2}){4}\Z"),
     "reseaux_sociaux": st.lists(URL, unique=True, max_size=3),
     "porteur": st.fixed_dictionaries(

