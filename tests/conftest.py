@@ -21,6 +21,12 @@ PELICAN = Path(sys.executable).with_name("pelican")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+# Nothing in the suite may reach the national address service: unless a test points the
+# geocoder at the loopback fake (tests/fakes/ban.py), it gets a closed loopback port, so
+# the importer's offline path is what runs. Set for subprocesses too.
+os.environ["TIERSLIEUX_GEOCODER_URL"] = "http://127.0.0.1:9/search"
+
+
 def build_site(venues: Path, output: Path) -> subprocess.CompletedProcess[str]:
     """Run the real Pelican build on a folder of venues."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}

@@ -182,9 +182,9 @@ def test_small_csv_report(small: tuple[Path, Run]) -> None:
     assert run.code == 0, run.err
     rows = {r["id_source"]: r for r in run.rows}
     assert list(rows) == [f"A{i}" for i in range(1, 10)]
-    assert totals_line(run.out) == ("9 lignes : 5 créées, 0 mise à jour, 0 inchangée, "
+    assert totals_line(run.out) == ("9 lignes : 6 créées, 0 mise à jour, 0 inchangée, "
                                     "0 rapprochée d'une fiche existante, 0 filtrée, "
-                                    "4 rejetées.")
+                                    "3 rejetées.")
     # Unknown type value: rejected, naming the value and the column.
     assert rows["A1"]["statut"] == REJECTED
     assert "« laboratoire-secret »" in rows["A1"]["detail"] and "type" in rows["A1"]["detail"]
@@ -192,7 +192,10 @@ def test_small_csv_report(small: tuple[Path, Run]) -> None:
     assert rows["A6"]["statut"] == REJECTED
     assert "commune « Villeimaginaire » introuvable" in rows["A6"]["detail"]
     assert rows["A8"]["detail"].startswith("adresse manquante")
-    assert "ni coordonnées dans la source" in rows["A9"]["detail"]
+    # No coordinates and the address service offline: the commune's centre, flagged.
+    assert rows["A9"]["statut"] == IMPORTED
+    assert _venue(rows["A9"]["fichier"])["position"] == {"methode": "commune"}
+    assert "position approximative" in rows["A9"]["notes"]
     assert validate([into], universe=into).errors == []
 
 
@@ -310,4 +313,4 @@ def test_write_failure_exits_1_and_reports_the_row(tmp_path: Path) -> None:
     assert run.code == 1
     assert len(run.rows) == 9
     assert all(r["statut"] == REJECTED for r in run.rows)
-    assert sum("écriture impossible" in r["detail"] for r in run.rows) == 5
+    assert sum("écriture impossible" in r["detail"] for r in run.rows) == 6

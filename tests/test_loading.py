@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,32 @@ def test_defects(raw: bytes, expected: list[tuple[str, int]]) -> None:
 
 def test_oversized_file_is_refused_before_parsing() -> None:
     assert codes(b"a: b\n" * (MAX_BYTES // 5 + 1)) == [("fichier-trop-gros", 1)]
+
+
+def test_fast_yaml_writer_writes_exactly_what_pyyaml_writes() -> None:
+    """The libyaml emitter, re-indented, gives the same bytes as PyYAML's own emitter on
+    every starter and fixture venue (dates as text, as the tools hold them)."""
+    import datetime as dt
+
+    import yaml
+
+    from tierslieux.model.yamlwrite import dump_venue, slow_dump
+
+    def as_tools_hold(value):
+        if isinstance(value, dict):
+            return {k: as_tools_hold(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [as_tools_hold(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("content/venues/*/*.yml"), *root.glob("tests/fixtures/venues/**/*.yml")]
+    checked = 0
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            data = as_tools_hold(data)
+            data["description"] = "Une ligne :\n- avec un tiret\n\nHoraires :\n- lundi"
+            assert dump_venue(data) == slow_dump(data), path
+            checked += 1
+    assert checked >= 15

@@ -11,10 +11,10 @@ from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
 from .contribute import freshness, fromissue, prsummary, scaffold, sync
-from .importing import importer
+from .importing import importer, syncsources
 from .model.paths import VENUES_DIR
 
-COMMAND_MODULES = [scaffold, fromissue, importer, sync, prsummary, freshness]
+COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness]
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
                        "une première fois pour installer les données de référence."),
               file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tierslieux validate | head`: the reader has seen enough
+        sys.stderr = sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (closing stdout at exit)
+        return 0
 
 
 if __name__ == "__main__":

@@ -43,7 +43,10 @@ def _date(value: Any) -> dt.date | None:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer of hundreds of digits: no place on Earth
+        return None
 
 
 def siret_is_valid(siret: str) -> bool:

@@ -1,12 +1,15 @@
-"""The generated parts of CONTRIBUTING.md: every field and every error code.
+"""The generated parts of CONTRIBUTING.md: every field, every error code, every mapping key.
 
-Written from the schema and the catalogue of problems, so the guide cannot drift from
-what the validator actually accepts and reports.
+Written from the schemas and the catalogue of problems, so the guide cannot drift from
+what the validator and the importer actually accept and report.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..check.problems import CODES
+from ..importing.importmapping import mapping_schema
 from ..model.schema import venue_schema
 from ..publish.fielddocs import field_docs, location_fields
 
@@ -14,6 +17,8 @@ FIELDS_BEGIN = "<!-- BEGIN champs (généré par `tierslieux sync`) -->"
 FIELDS_END = "<!-- END champs -->"
 CODES_BEGIN = "<!-- BEGIN codes (généré par `tierslieux sync`) -->"
 CODES_END = "<!-- END codes -->"
+MAPPING_BEGIN = "<!-- BEGIN correspondance (généré par `tierslieux sync`) -->"
+MAPPING_END = "<!-- END correspondance -->"
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -46,6 +51,36 @@ def codes_table() -> str:
                              f"{_cell(c.fix)} |" for c in CODES.values()])
 
 
+def _mapping_rows(node: dict[str, Any], prefix: str, defs: dict[str, Any]) -> list[str]:
+    rows = []
+    for key, sub in node.get("properties", {}).items():
+        if "$ref" in sub:
+            sub = defs[sub["$ref"].rsplit("/", 1)[1]]
+        path = f"{prefix}.{key}" if prefix else key
+        values = ", ".join(f"`{v}`" for v in sub.get("enum", []))
+        text = _cell(sub.get("description", "")) + (f"<br>Valeurs : {values}" if values else "")
+        example = sub.get("examples", [None])[0]
+        shown = f"`{example}`".replace("'", "") if example is not None else ""
+        required = "oui" if key in node.get("required", []) else ""
+        rows.append(f"| `{path}` | {required} | {text} | {_cell(shown)} |")
+        if sub.get("type") == "object" and "properties" in sub:
+            rows += _mapping_rows(sub, path, defs)
+    return rows
+
+
+def mapping_table() -> str:
+    """Every key of a mapping file, from schema/mapping.schema.json."""
+    schema = mapping_schema()
+    defs = schema.get("$defs", {})
+    head = ["| Clé | Obligatoire | Ce qu'elle dit | Exemple |", "| --- | --- | --- | --- |"]
+    rows = _mapping_rows(schema, "", defs)
+    rows.append("| `champs.<champ>` (forme longue) |  | "
+                + _cell(defs["lecture"]["description"]) + " Clés : "
+                + ", ".join(f"`{k}` ({_cell(v.get('description', ''))})"
+                            for k, v in defs["lecture"]["properties"].items()) + " |  |")
+    return "\n".join(head + rows)
+
+
 def replace_block(text: str, begin: str, end: str, content: str) -> str:
     if begin not in text or end not in text:
         raise ValueError(f"marqueurs absents : {begin} … {end}")
@@ -55,4 +90,5 @@ def replace_block(text: str, begin: str, end: str, content: str) -> str:
 
 def render(current: str) -> str:
     text = replace_block(current, FIELDS_BEGIN, FIELDS_END, fields_table())
-    return replace_block(text, CODES_BEGIN, CODES_END, codes_table())
+    text = replace_block(text, CODES_BEGIN, CODES_END, codes_table())
+    return replace_block(text, MAPPING_BEGIN, MAPPING_END, mapping_table())

@@ -100,6 +100,9 @@ NOT_ASKED = {
     "latitude": "demandée avec la longitude dans « Coordonnées »",
     "longitude": "demandée avec la latitude dans « Coordonnées »",
     "date_verification": "la date de la demande",
+    "provenance": "écrite par « tierslieux import » pour les fiches venues d'un jeu de données",
+    "position.methode": "écrite par les outils (position tirée d'une adresse, d'une commune)",
+    "position.score": "le score du géocodage, écrit par les outils",
 }
 
 INTRO = (

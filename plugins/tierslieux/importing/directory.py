@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,11 @@ from ..check.yamlload import load_file
 from .normalize import plain
 
 CELL = 0.05  # degrees: about 5 km of latitude, the grid of the name search
-SITE_DISTANCE_M = 2000  # a chain shares one website across cities: same site, same place
+# Chains share one website across their places (several in one city): the same website
+# means the same venue only next door, and with a like name unless it is the same address.
+SITE_DISTANCE_M = 300
+SITE_SAME_ADDRESS_M = 50
+SITE_NAME_SCORE = 80
 
 
 def fingerprint(data: dict[str, Any]) -> str:
@@ -54,8 +59,29 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def name_score(a: str, b: str) -> float:
-    """How alike two venue names are, 0 to 100, ignoring case, accents and word order."""
-    return fuzz.token_sort_ratio(plain(a), plain(b))
+    """How alike two venue names are, 0 to 100, ignoring case, accents and word order.
+
+    Numbers must agree: « Coworking 1 » and « Coworking 2 » are two places.
+    """
+    left, right = plain(a), plain(b)
+    if re.findall(r"\d+", left) != re.findall(r"\d+", right):
+        return 0.0
+    return fuzz.token_sort_ratio(left, right)
+
+
+_GENERIC = {"le", "la", "les", "l", "de", "du", "des", "d", "by", "et", "coworking", "fablab",
+            "fab", "lab", "tiers", "lieu", "espace"}
+
+
+def same_place_names(a: str, b: str) -> bool:
+    """Two names of one place, not two branches of a chain: one name contains the other
+    (« la Loco » / « la Loco Coworking »), not each its own place name (« Remix - Turbigo »
+    / « Remix - Fontaines du Temple »)."""
+    left = set(re.findall(r"[a-z0-9]+", plain(a))) - _GENERIC
+    right = set(re.findall(r"[a-z0-9]+", plain(b))) - _GENERIC
+    if left - right and right - left:
+        return fuzz.token_sort_ratio(plain(a), plain(b)) >= SITE_NAME_SCORE
+    return True
 
 
 def position_of(data: dict[str, Any]) -> tuple[float, float] | None:
@@ -176,10 +202,9 @@ class Directory:
                 continue
             if where and other:
                 d = distance_m(*where, *other)
-                if d <= SITE_DISTANCE_M:
+                alike = same_place_names(str(data.get("nom", "")), str(known.data.get("nom", "")))
+                if d <= SITE_SAME_ADDRESS_M or (d <= SITE_DISTANCE_M and alike):
                     return Match(known, "site", distance=d)
-            elif known.data.get("code_insee") == data.get("code_insee"):
-                return Match(known, "site")
         if where and data.get("nom"):
             best: Match | None = None
             for known, d in self._near(*where, radius_m):

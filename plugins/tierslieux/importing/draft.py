@@ -139,7 +139,7 @@ def _links(name: str, lines: list[str], draft: Draft, emails: list[str]) -> list
 
 def build_draft(row: SourceRow, mapping: Mapping, today: str) -> Draft:
     """The venue a row describes, before its commune, position and id."""
-    draft = Draft(lat=row.lat, lon=row.lon)
+    draft = Draft(lat=row.lat, lon=row.lon, notes=list(getattr(row, "notes", [])))
     if not any(v.strip() for v in row.values.values()):
         draft.reject("ligne vide", row.location_problem or "ligne vide")
         return draft

