@@ -43,6 +43,7 @@ test: deps
 # for a quick check), timed against the performance targets; figures in .bench/.
 bench: deps
 	$(BIN)/python tests/bench/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+	$(BIN)/python tests/bench/import_bench.py
 
 # `make test` runs the fuzz test at 1,500 cases with a fixed seed; this runs 30,000 with a
 # random one (printed: replay with FUZZ_SEED=N). Failures are saved in /tmp/fuzz-failures/.

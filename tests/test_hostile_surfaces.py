@@ -298,7 +298,9 @@ def test_validate_prints_no_forged_command_from_a_venue(tmp_path: Path,
     (venues / "35" / RENNES.name).write_text(_hostile_venue(payload), encoding="utf-8")
     run = tierslieux("validate", ".", cwd=venues, github=True)
     assert run.returncode == 1
-    assert "[valeur-hors-vocabulaire] « statut »" in run.stdout
+    # The value is refused (its forbidden character, or its vocabulary), on its line.
+    assert re.search(r"erreur \[(?:valeur-hors-vocabulaire|caractere-interdit)\] « statut »",
+                     run.stdout)
     assert forged_lines(run.stdout + run.stderr) == []
     assert "Traceback" not in run.stderr
 
