@@ -51,6 +51,20 @@ class Venue:
         """The venue's place, or the first stop (its base) when itinerant."""
         return self.places[0]
 
+    @property
+    def confirmed(self) -> bool:
+        """Checked after the dataset it was imported from (or written by a contributor)."""
+        from .datasets import is_confirmed
+
+        return is_confirmed(self.data)
+
+    @property
+    def datasets(self) -> list[Any]:
+        """The datasets the venue was imported from (model.datasets.Dataset), if any."""
+        from .datasets import venue_datasets
+
+        return venue_datasets(self.data)
+
     def territory(self) -> dict[str, Any]:
         """Derived fields published with the venue: not stored in its file."""
         base = self.base
