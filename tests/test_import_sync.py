@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from fakes.ban import FakeBan, unreachable_url
 
 from tierslieux import cli
 from tierslieux.check.validate import validate
+from tierslieux.model.yamlwrite import dump_venue
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNC = ROOT / "tests" / "fixtures" / "import" / "sync"
@@ -62,7 +62,11 @@ def directory(tmp_path: Path) -> Path:
     """A directory that already holds one starter venue (Hôtel Pasteur, Rennes)."""
     into = tmp_path / "venues"
     (into / "35").mkdir(parents=True)
-    shutil.copy(STARTER / "35" / "hotel-pasteur.yml", into / "35" / "hotel-pasteur.yml")
+    data = yaml.safe_load((STARTER / "35" / "hotel-pasteur.yml").read_text(encoding="utf-8"))
+    for imported in ("telephone", "provenance", "courriel"):  # as its contributor wrote it
+        data.pop(imported, None)
+    data["date_verification"] = "2026-11-22"
+    (into / "35" / "hotel-pasteur.yml").write_text(dump_venue(data), encoding="utf-8")
     return into
 
 
