@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
@@ -85,6 +86,41 @@ def _join_slug(base: str, suffix: str) -> str:
     return f"{base[:room].rstrip('-')}-{suffix}"
 
 
+PARALLEL_FROM = 500  # units: below, starting processes costs more than it saves
+WORKERS = 2  # the machines have two cores
+CHUNK = 64
+
+_WORKER: Importer | None = None  # the forked workers' view of the importer
+_UNITS: list[Unit] = []
+_JOBS: list[Job] = []
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def _prepare_index(index: int) -> Draft:
+    assert _WORKER is not None
+    return _WORKER._prepare_safely(_UNITS[index])
+
+
+def _render_index(index: int) -> tuple[bytes, tuple[str, str] | None, list[str]]:
+    assert _WORKER is not None
+    job = _JOBS[index]
+    return _WORKER.render(job.target, job.data)
+
+
+@dataclass
+class Job:
+    """A venue file to write: its data, the file as it was, and the row's outcome."""
+
+    target: Path
+    data: dict[str, Any]
+    before: dict[str, Any] | None
+    outcome: Outcome
+    status: str
+
+
 @dataclass
 class Unit:
     """What becomes one venue: one row, or the rows of one itinerant venue (its stops)."""
@@ -117,6 +153,9 @@ class Importer:
         self.reserved: set[str] = set(self.directory.by_id)
         self.seen: set[str] = set()
         self.write_failed = False
+        self.jobs: list[Job] = []
+        self.on_disk: dict[Path, dict[str, Any] | None] = {}  # each file as it was before
+        self.leaning: list[tuple[Outcome, Path]] = []  # unchanged matches, by venue file
 
     # -- rows to units -------------------------------------------------------------------
     def _row_key(self, row: SourceRow) -> str:
@@ -155,11 +194,22 @@ class Importer:
 
     def run(self, rows: list[SourceRow]) -> tuple[list[Outcome], list[Absent]]:
         """One outcome per row (the rows of an itinerant venue share its outcome, one line
-        each), and the venues of this source no longer in it."""
+        each), and the venues of this source no longer in it.
+
+        Three passes: each unit's venue is read and placed (independent: over two
+        processes for a large file), then matched against the directory and merged in
+        source order (one process: each row sees the venues of the rows before it), then
+        every file to write is rendered and checked (independent again) and written.
+        """
         filtered, units = self._units(rows)
+        venues = self._prepare_all(units)
         outcomes = list(filtered)
-        for unit in units:
-            outcome = self.import_unit(unit)
+        unit_outcomes = []
+        for unit, venue in zip(units, venues, strict=True):
+            outcome = self.import_unit(unit, venue)
+            unit_outcomes.append(outcome)
+        self._finish()
+        for unit, outcome in zip(units, unit_outcomes, strict=True):
             outcomes.append(outcome)
             for extra in unit.rows[1:]:
                 outcomes.append(Outcome(extra.number, self._row_key(extra), outcome.name,
@@ -168,6 +218,28 @@ class Importer:
                                         outcome.path, outcome.match))
         outcomes.sort(key=lambda o: o.number)
         return outcomes, self._absent()
+
+    def _prepare_all(self, units: list[Unit]) -> list[Draft]:
+        """Every unit's venue, read and placed; over two processes when it pays and no
+        network service is called (the geocoder's cache and rate limit are per process)."""
+        if len(units) < PARALLEL_FROM or self.geocoder is not None or not _can_fork():
+            return [self._prepare_safely(unit) for unit in units]
+        global _WORKER, _UNITS
+        _WORKER, _UNITS = self, units
+        try:
+            with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+                return pool.map(_prepare_index, range(len(units)), chunksize=CHUNK)
+        finally:
+            _WORKER, _UNITS = None, []
+
+    def _prepare_safely(self, unit: Unit) -> Draft:
+        try:
+            return self._prepare(unit)
+        except Exception as exc:  # every row gets a line, even on a bug
+            draft = Draft()
+            draft.reject("erreur interne", f"erreur interne ({type(exc).__name__} : {exc}) : "
+                         "signalez-la avec la ligne en cause")
+            return draft
 
     def _absent(self) -> list[Absent]:
         prov = self.mapping.provenance
@@ -179,14 +251,14 @@ class Importer:
                 out.append(Absent(known.id, display_path(known.path), key))
         return out
 
-    def import_unit(self, unit: Unit) -> Outcome:
+    def import_unit(self, unit: Unit, venue: Draft | None = None) -> Outcome:
         """Import one unit; whatever happens, it comes back with a status and a reason."""
         first = unit.rows[0]
         name = " ".join(clean_lines(first.values.get(self._name_column(), "")))
         outcome = Outcome(first.number, self._row_key(first), name)
         self.seen.add(unit.key)
         try:
-            self._import(unit, outcome)
+            self._decide(unit, venue if venue is not None else self._prepare(unit), outcome)
         except Exception as exc:  # every row gets a line, even on a bug
             outcome.status = REJECTED
             outcome.reasons = [("erreur interne", f"erreur interne ({type(exc).__name__} : "
@@ -194,7 +266,8 @@ class Importer:
         return outcome
 
     # -- one unit ----------------------------------------------------------------------
-    def _import(self, unit: Unit, outcome: Outcome) -> None:
+    def _prepare(self, unit: Unit) -> Draft:
+        """The venue a unit describes, placed, or the reasons it cannot be imported."""
         drafts = [build_draft(row, self.mapping, self.today) for row in unit.rows]
         for draft, row in zip(drafts, unit.rows, strict=True):
             if row.extra_cells:
@@ -212,11 +285,15 @@ class Importer:
             if not venue.reasons:
                 venue.data["etapes"] = [self._stop(d) for d in drafts]
                 venue.data.pop("position", None)
-        else:
-            venue = drafts[0]
-            if not venue.reasons and not venue.get("adresse"):
-                venue.reject("adresse manquante", "adresse manquante : rien n'est inventé "
-                             "(ajoutez l'adresse à la source, ou créez la fiche à la main)")
+            return venue
+        venue = drafts[0]
+        if not venue.reasons and not venue.get("adresse"):
+            venue.reject("adresse manquante", "adresse manquante : rien n'est inventé "
+                         "(ajoutez l'adresse à la source, ou créez la fiche à la main)")
+        return venue
+
+    def _decide(self, unit: Unit, venue: Draft, outcome: Outcome) -> None:
+        """Match the venue with the directory, then create or complete a file."""
         outcome.notes = venue.notes
         if venue.reasons:
             outcome.reasons = venue.reasons
@@ -321,10 +398,9 @@ class Importer:
             data = with_provenance(data, entry, owned=True)
         dep = commune.departement if commune else place["code_insee"][:2]
         target = venue_path(self.into, dep, venue_id)
-        if self._write(target, data, None, outcome):
-            outcome.status = CREATED
-            known = Known(target.absolute(), data)
-            self.directory.add(known)
+        known = Known(target.absolute(), data)
+        self.directory.add(known)
+        self._queue(Job(target, data, None, outcome, CREATED))
 
     def _update(self, found: Match, data: dict[str, Any], unit: Unit,
                 outcome: Outcome) -> None:
@@ -344,61 +420,102 @@ class Importer:
             outcome.notes.append("valeurs de la fiche gardées (modifiée depuis l'import, ou "
                                  f"écrite par d'autres) : {', '.join(merged.kept)}")
         status = UPDATED if found.how == "provenance" else MATCHED
+        outcome.path = display_path(known.path)
         if result == before:
             outcome.status = UNCHANGED if found.how == "provenance" else MATCHED
-            outcome.path = display_path(known.path)
+            self.leaning.append((outcome, known.path))
             return
         if merged.changed:
             outcome.notes.append(f"champs complétés ou mis à jour : {', '.join(merged.changed)}")
-        if self._write(known.path, result, before, outcome):
-            outcome.status = status
-            known.data = result
-            self.directory.reindex(known)
+        known.data = result
+        self.directory.reindex(known)
+        self._queue(Job(known.path, result, self.on_disk.get(known.path, before), outcome,
+                        status))
 
-    def _write(self, target: Path, data: dict[str, Any], before: dict[str, Any] | None,
-               outcome: Outcome) -> bool:
-        text = dump_venue(data)
-        raw = text.encode("utf-8")
-        outcome.path = display_path(target)
-        loaded = load_bytes(raw, outcome.path)
+    def _queue(self, job: Job) -> None:
+        """A file to render, check and write once every row is decided."""
+        job.outcome.path = display_path(job.target)
+        job.outcome.status = job.status
+        self.on_disk.setdefault(job.target, job.before)
+        self.reserved.add(str(job.data["id"]))
+        self.jobs.append(job)
+
+    def _finish(self) -> None:
+        """Render and check every queued file (over two processes when it pays), then
+        write the last valid version of each; a row whose file is refused is rejected,
+        with the rows that leant on it."""
+        jobs, self.jobs = self.jobs, []
+        if len(jobs) >= PARALLEL_FROM and _can_fork():
+            global _WORKER, _JOBS
+            _WORKER, _JOBS = self, jobs
+            try:
+                with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+                    rendered = pool.map(_render_index, range(len(jobs)), chunksize=CHUNK)
+            finally:
+                _WORKER, _JOBS = None, []
+        else:
+            rendered = [self.render(job.target, job.data) for job in jobs]
+        final: dict[Path, bytes] = {}
+        for job, (raw, reason, warnings) in zip(jobs, rendered, strict=True):
+            if reason is not None:
+                job.outcome.status, job.outcome.path = REJECTED, ""
+                job.outcome.reasons = [reason]
+                continue
+            job.outcome.notes += warnings
+            final[job.target] = raw
+        for outcome, path in self.leaning:  # matched a venue whose file was then refused
+            if path not in final and self.on_disk.get(path, {}) is None:
+                outcome.status, outcome.path = REJECTED, ""
+                outcome.reasons = [("fiche invalide", "rapprochée d'une fiche qui n'a pas pu "
+                                    "être écrite (voir la ligne qui la créait)")]
+        for target, raw in final.items():
+            if self.dry_run:
+                before = self.on_disk.get(target)
+                old = dump_venue(before).splitlines(keepends=True) if before is not None else []
+                shown = display_path(target)
+                diff = "".join(difflib.unified_diff(
+                    old, raw.decode("utf-8").splitlines(keepends=True),
+                    fromfile="/dev/null" if before is None else shown, tofile=shown))
+                last = [job for job in jobs if job.target == target][-1]
+                last.outcome.diff = diff
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.tmp")
+                temporary.write_bytes(raw)
+                os.replace(temporary, target)
+            except OSError as exc:
+                self.write_failed = True
+                for job in jobs:
+                    if job.target == target:
+                        job.outcome.status, job.outcome.path = REJECTED, ""
+                        job.outcome.reasons = [("écriture impossible", "écriture impossible "
+                                                f"de {display_path(target)} ({exc.strerror})")]
+
+    def render(self, target: Path, data: dict[str, Any]
+               ) -> tuple[bytes, tuple[str, str] | None, list[str]]:
+        """The file's bytes, why it is refused (or None), and its warnings as notes."""
+        shown = display_path(target)
+        raw = dump_venue(data).encode("utf-8")
+        loaded = load_bytes(raw, shown)
         if loaded.data != _as_read(data):  # never write what would read back differently
-            text = slow_dump(data)
-            raw = text.encode("utf-8")
-            loaded = load_bytes(raw, outcome.path)
+            raw = slow_dump(data).encode("utf-8")
+            loaded = load_bytes(raw, shown)
         problems = check_loaded(loaded, self.checker)
         errors = [p for p in problems if p.is_error]
         if errors:
-            shown = [f"« {p.field or 'fiche'} » : {p.message}" for p in errors[:MAX_PROBLEMS_SHOWN]]
+            listed = [f"« {p.field or 'fiche'} » : {p.message}"
+                      for p in errors[:MAX_PROBLEMS_SHOWN]]
             more = len(errors) - MAX_PROBLEMS_SHOWN
             if more > 0:
-                shown.append(f"et {more} autre{'s' if more > 1 else ''} problème"
-                             f"{'s' if more > 1 else ''}")
-            outcome.reasons = [(f"fiche invalide ({errors[0].code})",
-                                "fiche invalide : " + " ; ".join(shown))]
-            outcome.path = ""
-            return False
-        outcome.notes += [f"avertissement [{p.code}] : {p.message}"
-                          for p in problems if not p.is_error
-                          and p.code not in ("doublon-site-web", "verification-ancienne")]
-        self.reserved.add(str(data["id"]))
-        if self.dry_run:
-            old = dump_venue(before).splitlines(keepends=True) if before is not None else []
-            outcome.diff = "".join(difflib.unified_diff(
-                old, text.splitlines(keepends=True),
-                fromfile="/dev/null" if before is None else outcome.path, tofile=outcome.path))
-            return True
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_bytes(raw)
-            os.replace(temporary, target)
-        except OSError as exc:
-            self.write_failed = True
-            outcome.reasons = [("écriture impossible",
-                                f"écriture impossible de {outcome.path} ({exc.strerror})")]
-            outcome.path = ""
-            return False
-        return True
+                listed.append(f"et {more} autre{'s' if more > 1 else ''} problème"
+                              f"{'s' if more > 1 else ''}")
+            return raw, (f"fiche invalide ({errors[0].code})",
+                         "fiche invalide : " + " ; ".join(listed)), []
+        warnings = [f"avertissement [{p.code}] : {p.message}" for p in problems
+                    if not p.is_error
+                    and p.code not in ("doublon-site-web", "verification-ancienne")]
+        return raw, None, warnings
 
     def _candidates(self, name: str, place: str) -> Iterator[str]:
         base = slugify(name, fallback="")
