@@ -23,6 +23,7 @@ from ..model.dates import build_date, is_stale
 from ..model.richtext import markdown_to_html
 from ..model.venue import Venue
 from .filters import template_filters
+from .freshness import credits_of, venue_context
 from .nearby import nearest
 from .outputs import OUTPUTS, Downloads
 from .structured import venue_jsonld
@@ -48,6 +49,7 @@ class VenueGenerator(Generator):
         self.downloads: Downloads | None = None  # set by write_downloads
         self._folders: set[str] = set()
         self.env.filters.update(template_filters())
+        self.env.filters["credits_of"] = credits_of  # the sources a list of venues credits
 
     # -- context -------------------------------------------------------------------
     def generate_context(self) -> None:
@@ -62,6 +64,7 @@ class VenueGenerator(Generator):
         self.context["venues"] = self.venues
         self.context["venue_count"] = len(self.venues)
         self.context["regions"] = self.regions
+        self.context["confirmed_count"] = sum(1 for v in self.venues if v.confirmed)
 
     # -- output --------------------------------------------------------------------
     def url_of(self, venue: Venue) -> str:
@@ -92,14 +95,16 @@ class VenueGenerator(Generator):
             write(self)
 
     def _render_venue(self, venue: Venue, neighbours: list[tuple[Venue, float]]) -> None:
+        page_url = self.absolute(self.url_of(venue))
         self.render("lieu", f"lieux/{venue.id}/index.html", venue=venue,
                      description_html=markdown_to_html(venue.data.get("description", "")),
                      territory=venue.territory(), page_name="lieu",
                      region_url=self._region_of(venue).url,
                      departement_url=self._departement_of(venue).url,
                      neighbours=neighbours,
-                     jsonld=venue_jsonld(venue, self.absolute(self.url_of(venue))),
-                     stale=is_stale(venue.data["date_verification"], build_date()))
+                     jsonld=venue_jsonld(venue, page_url),
+                     stale=is_stale(venue.data["date_verification"], build_date()),
+                     **venue_context(venue, self.settings, page_url))
 
     @staticmethod
     def _split_work(items: list[Venue], work: Callable[[Venue], None],

@@ -3,6 +3,9 @@
 Codes are replaced by indexes into vocabularies sent once, and opening hours by the
 minutes of the usual week when the venue is open, so the browser can filter 20,000
 venues (type, services, status, "ouvert maintenant"...) without loading every page.
+Each venue also says whether it was confirmed since its source (`confirme`), and which
+datasets it comes from (`jeux`, indexes into the `jeux` credits), for the distinct marker,
+the popup's credit and the map's attribution.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from typing import Any
 
 import orjson
 
+from ..model.datasets import Dataset
 from ..model.hours import open_minutes
 from ..model.schema import labels
 from ..model.venue import Venue, places
 from ..reference.refdata import TIME_ZONES
+from .freshness import map_credit
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 COLUMNS = ["id", "nom", "commune", "statut", "types", "services", "equipements", "labels",
-           "porteur", "region", "departement", "gratuit", "points", "ouverture", "fuseau"]
+           "porteur", "region", "departement", "gratuit", "points", "ouverture", "fuseau",
+           "confirme", "jeux"]
 
 
 def _index(values: list[str]) -> dict[str, int]:
@@ -55,6 +61,7 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
     dep_index = _index([code for code, _, _ in departements])
     zone_index = _index(zones)
     schedules: dict[str, int] = {}  # many venues share their hours: each is sent once
+    sources: dict[str, tuple[int, Dataset]] = {}  # dataset id -> (index, dataset)
     rows = []
     for v in venues:
         d = v.data
@@ -73,12 +80,15 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
             # 4 decimals: about 10 m, finer than a marker on the map.
             [[round(p.latitude, 4), round(p.longitude, 4)] for p in v.places],
             _schedule_index(_opening(v), schedules), zone_index[TIME_ZONES[territory]],
+            1 if v.confirmed else 0,
+            [sources.setdefault(ds.id, (len(sources), ds))[0] for ds in v.datasets],
         ])
     return {"version": FORMAT_VERSION, "colonnes": COLUMNS,
             "vocabulaires": {**vocab, "regions": [list(r) for r in regions],
                              "departements": [list(d) for d in departements],
                              "fuseaux": zones,
-                             "horaires": [json.loads(key) for key in schedules]},
+                             "horaires": [json.loads(key) for key in schedules],
+                             "jeux": [map_credit(ds) for _, ds in sources.values()]},
             "lieux": rows}
 
 

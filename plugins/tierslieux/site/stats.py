@@ -14,16 +14,23 @@ page must say exactly what is counted; the definitions here are the ones it stat
 - population is the sum of the communes' populations (municipal arrondissements of
   Paris, Lyon and Marseille are left out, their commune already counts them);
 - coverage (départements and EPCIs without an open venue) counts every stop of an
-  itinerant venue: a mobile venue serves each of its stops.
+  itinerant venue: a mobile venue serves each of its stops;
+- a venue is confirmed when it was written by a contributor, or imported from a dataset
+  and checked since (its `date_verification` after every source date): see
+  model/datasets.py. "Since when" is the range of the confirmed venues' verification
+  dates; an imported venue counts once under each dataset it comes from.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..model.datasets import Dataset
+from ..model.dates import build_date, is_stale
 from ..model.schema import labels
 from ..model.venue import Venue
 from ..reference.refdata import EPCI_TYPE_LABELS, Epci, ReferenceData, normalize_name
@@ -162,6 +169,39 @@ class DepartementCoverage:
 
 
 @dataclass(frozen=True)
+class DatasetRow:
+    """Venues imported from one dataset, and how many of them nobody confirmed since."""
+
+    id: str
+    title: str
+    url: str
+    year: str
+    licence_name: str
+    licence_url: str
+    importes: int  # venues with this dataset in their provenance
+    non_confirmes: int
+
+    @property
+    def confirmes(self) -> int:
+        return self.importes - self.non_confirmes
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How many venues are confirmed, and when they were checked."""
+
+    confirmes: int  # confirmed venues, whatever their status
+    non_confirmes: int
+    confirmes_percent: float | None  # of all venues
+    verifies_depuis: str | None  # ISO date: the oldest check of a confirmed venue
+    verifies_jusqu_au: str | None  # ISO date: the latest one
+    verifies_recemment: int  # confirmed venues checked less than 12 months before the build
+    importes: int  # venues that come from a dataset
+    importes_confirmes: int  # ... and were confirmed since
+    par_jeu: tuple[DatasetRow, ...]  # by title
+
+
+@dataclass(frozen=True)
 class Statistics:
     total: int  # every venue, whatever its status
     ouverts: int  # open venues (statut "ouvert")
@@ -180,6 +220,7 @@ class Statistics:
     epci_total: int
     epci_sans_lieu_total: int
     couverture_epci: tuple[DepartementCoverage, ...]  # départements with EPCIs, by code
+    fraicheur: Freshness  # confirmed venues, and what each dataset still awaits
 
     @property
     def departement_count(self) -> int:
@@ -211,8 +252,42 @@ def _vocabulary(def_name: str, seen: Iterable[str]) -> list[tuple[str, str]]:
     return [*table.items(), *((code, code) for code in extra)]
 
 
-def compute(venues: list[Venue], ref: ReferenceData) -> Statistics:
-    """Every figure of the statistics page (pure: no I/O beyond the cached schema labels)."""
+def freshness(venues: list[Venue], as_of: dt.date) -> Freshness:
+    """Confirmed venues, the range of their checks, and what each dataset still awaits."""
+    confirmed = [v for v in venues if v.confirmed]
+    checks = sorted(str(v.data["date_verification"]) for v in confirmed)
+    imported = [v for v in venues if v.datasets]
+    known: dict[str, Dataset] = {}
+    total: Counter[str] = Counter()
+    waiting: Counter[str] = Counter()
+    for v in imported:
+        for ds in v.datasets:
+            known.setdefault(ds.id, ds)
+            total[ds.id] += 1
+            waiting[ds.id] += 0 if v.confirmed else 1
+    rows = tuple(DatasetRow(ds.id, ds.title, ds.url, ds.year, ds.licence_name,
+                            ds.licence_url, total[ds.id], waiting[ds.id])
+                 for ds in sorted(known.values(), key=lambda d: (d.title, d.id)))
+    return Freshness(
+        confirmes=len(confirmed),
+        non_confirmes=len(venues) - len(confirmed),
+        confirmes_percent=share(len(confirmed), len(venues)),
+        verifies_depuis=checks[0] if checks else None,
+        verifies_jusqu_au=checks[-1] if checks else None,
+        verifies_recemment=sum(1 for c in checks if not is_stale(c, as_of)),
+        importes=len(imported),
+        importes_confirmes=sum(1 for v in imported if v.confirmed),
+        par_jeu=rows,
+    )
+
+
+def compute(venues: list[Venue], ref: ReferenceData, as_of: dt.date | None = None
+            ) -> Statistics:
+    """Every figure of the statistics page (pure: no I/O beyond the cached schema labels).
+
+    `as_of` is the day "checked less than a year ago" is counted from: the build's date
+    (from the data, never the clock) unless given.
+    """
     open_venues = [v for v in venues if v.data["statut"] == OPEN]
 
     # Status.
@@ -333,4 +408,5 @@ def compute(venues: list[Venue], ref: ReferenceData) -> Statistics:
         epci_total=len(all_epcis),
         epci_sans_lieu_total=len(all_epcis - covered_epcis),
         couverture_epci=tuple(couverture),
+        fraicheur=freshness(venues, as_of or build_date()),
     )

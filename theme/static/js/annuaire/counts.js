@@ -15,6 +15,7 @@ export function updateCounts() {
       if (!matches(v, state, facet)) { return; }
       if (facet === "ouvert") { n += openNow(v) ? 1 : 0; return; }
       if (facet === "gratuit") { n += v.gratuit ? 1 : 0; return; }
+      if (facet === "confirme") { n += v.confirme ? 1 : 0; return; }
       var selected = state[facet].indexOf(code) >= 0 ? state[facet]
         : (FACETS[facet].mode === "and" ? state[facet].concat([code]) : [code]);
       if (facetOk(v, facet, selected)) { n += 1; }

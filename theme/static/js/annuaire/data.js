@@ -1,5 +1,6 @@
 /* Loads carte.json, the map's compact data (one row per venue, codes as indexes into
-   shared vocabularies), and decodes it into one plain object per venue. */
+   shared vocabularies), and decodes it into one plain object per venue. `confirme` says
+   whether the venue was confirmed since the datasets it comes from (`jeux`, their credits). */
 
 export function loadVenues(url) {
   return fetch(url, { credentials: "same-origin", mode: "cors" })
@@ -19,7 +20,9 @@ export function loadVenues(url) {
           departement: voc.departements[row[c.departement]][0],
           gratuit: row[c.gratuit] === 1, points: row[c.points],
           ouverture: row[c.ouverture] >= 0 ? voc.horaires[row[c.ouverture]] : null,
-          fuseau: voc.fuseaux[row[c.fuseau]]
+          fuseau: voc.fuseaux[row[c.fuseau]],
+          confirme: row[c.confirme] !== 0,
+          jeux: (row[c.jeux] || []).map(function (i) { return voc.jeux[i]; })
         };
       });
     });

@@ -22,6 +22,7 @@ export function matches(v, s, except) {
   }
   if (except !== "ouvert" && s.ouvert && !openNow(v)) { return false; }
   if (except !== "gratuit" && s.gratuit && !v.gratuit) { return false; }
+  if (except !== "confirme" && s.confirme && !v.confirme) { return false; }
   if (searchIds && !searchIds.has(v.id)) { return false; }
   for (var facet in FACETS) {
     if (facet !== except && !facetOk(v, facet, s[facet])) { return false; }

@@ -12,6 +12,7 @@ function stateToForm() {
   form.departement.value = state.departement;
   form.ouvert.checked = state.ouvert;
   form.gratuit.checked = state.gratuit;
+  if (form.confirme) { form.confirme.checked = state.confirme; }
   Object.keys(FACETS).forEach(function (k) {
     var boxes = form.querySelectorAll("input[name=" + k + "]");
     boxes.forEach(function (box) { box.checked = state[k].indexOf(box.value) >= 0; });
@@ -27,6 +28,8 @@ function formToState() {
   state.departement = form.departement.value;
   state.ouvert = form.ouvert.checked;
   state.gratuit = form.gratuit.checked;
+  // Without unconfirmed venues the page has no such box, and nothing to hide.
+  state.confirme = form.confirme ? form.confirme.checked : false;
   Object.keys(FACETS).forEach(function (k) {
     state[k] = Array.prototype.map.call(
       form.querySelectorAll("input[name=" + k + "]:checked"), function (b) { return b.value; });

@@ -21,10 +21,11 @@ export function setVenues(list) { venues = list; }
 export function setState(s) { state = s; }
 export function setSearchIds(ids) { searchIds = ids; }
 
-/* No filter, closed venues hidden, and the région or département a territory page sets. */
+/* No filter, closed venues hidden, unconfirmed venues shown, and the région or département
+   a territory page sets. */
 export function emptyState() {
   var s = { q: "", region: mapEl.dataset.region || "", departement: mapEl.dataset.departement || "",
-            ouvert: false, gratuit: false };
+            ouvert: false, gratuit: false, confirme: false };
   Object.keys(FACETS).forEach(function (k) { s[k] = []; });
   s.statut = DEFAULT_STATUTS.slice();
   return s;

@@ -9,6 +9,7 @@ export function readUrl() {
   ["region", "departement"].forEach(function (k) { if (p.get(k)) { s[k] = p.get(k); } });
   s.ouvert = p.get("ouvert") === "1";
   s.gratuit = p.get("gratuit") === "1";
+  s.confirme = p.get("confirme") === "1";
   Object.keys(FACETS).forEach(function (k) {
     if (p.has(k)) { s[k] = p.get(k).split(",").filter(Boolean); }
   });
@@ -21,6 +22,7 @@ export function writeUrl(s) {
   ["region", "departement"].forEach(function (k) { if (s[k]) { p.set(k, s[k]); } });
   if (s.ouvert) { p.set("ouvert", "1"); }
   if (s.gratuit) { p.set("gratuit", "1"); }
+  if (s.confirme) { p.set("confirme", "1"); }
   Object.keys(FACETS).forEach(function (k) {
     var v = s[k].slice().sort();
     var dflt = k === "statut" ? DEFAULT_STATUTS.slice().sort() : [];

@@ -1,10 +1,10 @@
-/* Shows what the state selects: the matching venues' markers on the map, their items in
-   the server-rendered list, and the results line. Then keeps the address, the option
+/* Shows what the state selects: the matching venues' markers on the map (and the credit of
+   their sources), their items in the server-rendered list, and the results line. Then keeps the address, the option
    counts and the "autour de moi" list in step. */
 import { mapEl, form, resultsEl } from "./page.js";
 import { venues, state, searchIds, emptyState } from "./state.js";
 import { matches } from "./filters.js";
-import { cluster } from "./map.js";
+import { cluster, creditSources } from "./map.js";
 import { writeUrl } from "./urlstate.js";
 import { updateCounts } from "./counts.js";
 import { updateNearest } from "./nearme.js";
@@ -19,6 +19,7 @@ export function apply() {
   visible.forEach(function (v) { shown[v.id] = true; });
   cluster.clearLayers();
   cluster.addLayers([].concat.apply([], visible.map(function (v) { return v.markers; })));
+  creditSources(visible);
   document.querySelectorAll(".venue-list li[data-id]").forEach(function (li) {
     li.hidden = !shown[li.dataset.id];
   });

@@ -1,0 +1,138 @@
+"""What the site says of where a venue's information comes from, and what its manager can do.
+
+An imported venue's information dates from its source, not from the import: until someone
+confirms it, its page, the map and the list say so, credit the source under its licence,
+and offer its manager three prefilled GitHub issues (confirm, correct, report closed).
+The credits are built here once, for the templates (`credit`) and for the map data
+(`map_credit`), so that a page and a map popup always credit a dataset the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from ..model.datasets import Dataset
+from ..model.venue import Venue
+
+# Licences under which the author must be named wherever the data is shown: the credit
+# then carries the dataset's attribution (« © Guillaume Rouan / #MapLabBZH »).
+ATTRIBUTION_REQUIRED = ("CC-BY-4.0", "ODbL-1.0")
+PRIVACY_NOTE = ("Ne mettez ni nom de personne ni adresse électronique personnelle : "
+                "cette page est publique.")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """How a dataset is credited: its title (linked), year, author when due, licence."""
+
+    id: str
+    title: str
+    url: str
+    year: str
+    attribution: str  # who to credit in a short line (the map's attribution)
+    author: str  # the same, but only when the licence requires naming the author
+    licence_name: str
+    licence_url: str
+
+
+@dataclass(frozen=True)
+class ManagerAction:
+    """One of the three things a venue's manager can do from its page."""
+
+    key: str  # "confirmer", "corriger", "fermeture"
+    label: str
+    url: str
+    hint: str
+
+
+def credit(dataset: Dataset) -> Credit:
+    author = dataset.attribution if dataset.licence in ATTRIBUTION_REQUIRED else ""
+    return Credit(dataset.id, dataset.title, dataset.url, dataset.year,
+                  dataset.attribution or dataset.title, author,
+                  dataset.licence_name, dataset.licence_url)
+
+
+def map_credit(dataset: Dataset) -> dict[str, str]:
+    """The credit as the map data sends it (short keys, French like the rest of it)."""
+    c = credit(dataset)
+    return {"id": c.id, "titre": c.title, "url": c.url, "annee": c.year,
+            "attribution": c.attribution, "auteur": c.author,
+            "licence": c.licence_name, "licence_url": c.licence_url}
+
+
+def credits_of(venues: Iterable[Venue]) -> list[Credit]:
+    """The datasets some of these venues come from, each once, by title."""
+    seen: dict[str, Dataset] = {}
+    for venue in venues:
+        for dataset in venue.datasets:
+            seen.setdefault(dataset.id, dataset)
+    return [credit(d) for d in sorted(seen.values(), key=lambda d: (d.title, d.id))]
+
+
+def position_method(venue: Venue) -> str:
+    """How the venue's position was found ("source", "adresse", "commune"), or ""."""
+    position = venue.data.get("position")
+    return str(position.get("methode", "")) if isinstance(position, dict) else ""
+
+
+def _issue_url(repository: str, **params: str) -> str:
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
+    return f"{repository}/issues/new?{query}"
+
+
+def manager_actions(venue: Venue, repository: str, branch: str,
+                    page_url: str) -> list[ManagerAction]:
+    """Confirm, correct, report closed: GitHub issues prefilled with the venue.
+
+    A confirmation is a plain issue whose body names the venue, its id and its file (a
+    maintainer then moves `date_verification` to that day); the correction and the
+    closure use the correction form (`.github/ISSUE_TEMPLATE/correction.yml`), whose
+    text fields GitHub fills from the query (`lieu`, `probleme`, `correction`).
+    Dropdowns are not prefilled: GitHub drops the form when one is.
+    """
+    nom = venue.nom
+    body = "\n".join([
+        "Je gère ce lieu et je confirme que les informations de sa page sont exactes "
+        "aujourd'hui.",
+        "",
+        f"- Lieu : {nom}",
+        f"- Identifiant : `{venue.id}`",
+        f"- Fiche : {repository}/blob/{branch}/{venue.repository_path}",
+        f"- Page : {page_url}",
+        "",
+        "Si une information a changé, écrivez-la ici (ou utilisez plutôt « Corriger la "
+        f"fiche » sur la page du lieu). {PRIVACY_NOTE}",
+    ])
+    return [
+        ManagerAction(
+            "confirmer", "Confirmer ces informations",
+            _issue_url(repository, title=f"[Confirmation] {nom}", body=body),
+            "Tout est exact : la fiche sera marquée confirmée à la date de votre message."),
+        ManagerAction(
+            "corriger", "Corriger la fiche",
+            _issue_url(repository, template="correction.yml", lieu=venue.id,
+                       title=f"[Correction] {nom}"),
+            "Une adresse, des horaires, un site web ont changé : dites ce qu'il faut écrire."),
+        ManagerAction(
+            "fermeture", "Signaler que le lieu a fermé",
+            _issue_url(repository, template="correction.yml", lieu=venue.id,
+                       title=f"[Fermeture] {nom}",
+                       probleme="Le lieu a fermé définitivement.",
+                       correction="statut : fermé\ndate de fermeture (si vous la "
+                                  "connaissez) : "),
+            "La fiche restera publiée comme «\u00a0fermé\u00a0», avec sa date de fermeture."),
+    ]
+
+
+def venue_context(venue: Venue, settings: dict[str, Any], page_url: str) -> dict[str, Any]:
+    """What lieu.html needs to say where the venue's information comes from."""
+    return {
+        "confirmed": venue.confirmed,
+        "credits": [credit(d) for d in venue.datasets],
+        "position_method": position_method(venue),
+        "manager_actions": manager_actions(venue, settings["REPOSITORY_URL"],
+                                           settings["REPOSITORY_BRANCH"], page_url),
+    }
