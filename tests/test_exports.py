@@ -70,6 +70,7 @@ def test_geojson_is_rfc7946_shaped(venues) -> None:
 def test_json_keeps_every_field_unchanged(venues) -> None:
     data = json.loads(exports.to_json(venues, url, {"nombre": len(venues)}))
     for venue, rec in zip(venues, data["lieux"], strict=True):
-        derived = {k: rec.pop(k) for k in ("territoire", "url")}
+        derived = {k: rec.pop(k) for k in ("territoire", "url", "source")}
         assert rec == venue.data
+        assert derived["source"] == []  # written by contributors: no dataset to credit
         assert derived["territoire"]["departement"]["code"]

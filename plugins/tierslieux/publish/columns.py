@@ -2,7 +2,9 @@
 
 Columns are derived from the JSON Schema (nested groups become `group_field`, lists are
 joined with `|`), followed by the fields derived at build time, so adding a field to the
-schema adds its column without touching this module.
+schema adds its column without touching this module. Two lists of objects are flattened
+by hand instead: `etapes` (the etapes_* columns) and `provenance` (the source_* columns,
+one value per dataset, see sources.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from ..model.schema import resolve, venue_schema
 from ..model.venue import Venue
+from .sources import source_cells
 
 LIST_SEPARATOR = "|"
 LOCATION_FIELDS = ("code_postal", "commune", "code_insee", "latitude", "longitude")
@@ -52,6 +55,23 @@ DERIVED = [
     Column("metropole", "boolean", "Dans une métropole",
            "true si l'EPCI de la commune est une métropole."),
     Column("url", "string", "Page du lieu", "Adresse de la fiche sur le site."),
+    # The venue's `provenance`, one value per dataset (publish/sources.py says why).
+    Column("source", "string", "Jeux de données d'origine",
+           "Identifiants des jeux de données d'où viennent les informations de la fiche "
+           "(décrits dans « sources » de datapackage.json et sur la page des données), "
+           "séparés par | ; vide pour une fiche écrite par les contributeurs de l'annuaire."),
+    Column("source_lignes", "string", "Lignes des jeux de données",
+           "Chaque ligne d'un jeu de données reprise dans la fiche, sous la forme "
+           "jeu:identifiant de la ligne dans ce jeu, séparées par |."),
+    Column("source_date", "string", "Date des jeux de données",
+           "Date (AAAA-MM-JJ) à laquelle chaque jeu de données décrivait le lieu, dans "
+           "l'ordre de la colonne source, séparées par |."),
+    Column("source_licence", "string", "Licence des jeux de données",
+           "Licence de chaque jeu de données, dans l'ordre de la colonne source, séparées "
+           "par | : etalab-2.0 (Licence Ouverte 2.0), CC-BY-4.0..."),
+    Column("source_attribution", "string", "Attribution des jeux de données",
+           "Qui citer en réutilisant les informations de chaque jeu de données, dans "
+           "l'ordre de la colonne source, séparés par | (CC BY 4.0 : obligatoire)."),
 ]
 
 
@@ -61,8 +81,8 @@ def columns() -> list[Column]:
     for name, raw in venue_schema()["properties"].items():
         prop = resolve(raw)
         kind = prop.get("type")
-        if name == "etapes":
-            continue  # published through the derived etapes_* columns
+        if name in ("etapes", "provenance"):
+            continue  # published through the derived etapes_* and source_* columns
         if kind == "object":
             for sub, raw_sub in prop["properties"].items():
                 sub_prop = resolve(raw_sub)
@@ -117,5 +137,6 @@ def row(venue: Venue, url: str) -> dict[str, Any]:
         "epci_type": epci.get("type"),
         "metropole": territory["metropole"],
         "url": url,
+        **source_cells(venue),
     })
     return cells

@@ -13,6 +13,11 @@ from typing import Any
 from ..model.schema import field_schema
 from .columns import LIST_SEPARATOR, Column, columns
 
+# The source_* columns list one value per dataset: their items follow the schema's
+# `provenance` entries (dataset id pattern, licence vocabulary, ISO date).
+SOURCE_ITEMS = {"source": ("provenance", 0, "jeu"), "source_licence": ("provenance", 0, "licence")}
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
 REQUIRED_DERIVED = {"itinerant", "departement_code", "departement_nom", "region_code",
                     "region_nom", "metropole", "url"}
 
@@ -22,13 +27,35 @@ def _list_pattern(codes: list[str]) -> str:
     return f"^({alternatives})(\\{LIST_SEPARATOR}({alternatives}))*$"
 
 
+def _list_of(item: str) -> str:
+    """A pattern for |-separated items, each matching the regular expression `item`."""
+    return f"^({item})(\\{LIST_SEPARATOR}({item}))*$"
+
+
+def _bare(pattern: str) -> str:
+    """A schema pattern without its anchors, to repeat it inside a list pattern."""
+    return pattern.removeprefix("^").removesuffix("$(?!\\n)").removesuffix("$")
+
+
+def _source_constraints(column: Column) -> dict[str, Any]:
+    if column.name in SOURCE_ITEMS:
+        item = field_schema(SOURCE_ITEMS[column.name]) or {}
+        if item.get("enum"):
+            return {"pattern": _list_pattern(item["enum"])}
+        if item.get("pattern"):
+            return {"pattern": _list_of(_bare(item["pattern"]))}
+    if column.name == "source_date":
+        return {"pattern": _list_of(ISO_DATE)}
+    return {}
+
+
 def table_field(column: Column) -> dict[str, Any]:
     field: dict[str, Any] = {"name": column.name, "title": column.title}
     if column.description:
         field["description"] = column.description
     prop = field_schema(column.path) if column.path else None
     kind = column.type
-    constraints: dict[str, Any] = {}
+    constraints: dict[str, Any] = _source_constraints(column)
     if prop is not None:
         if prop.get("type") == "array":
             items = field_schema((*column.path, 0)) or {}
@@ -108,7 +135,8 @@ def data_package(meta: dict[str, Any], extra_resources: list[dict[str, Any]]) ->
                 "name": "tiers-lieux-json",
                 "title": "Tiers-lieux (JSON, toutes les fiches)",
                 "description": "Chaque fiche telle qu'elle est écrite, plus les champs déduits "
-                               "`territoire` et `url`.",
+                               "`territoire`, `url` et `source` (les jeux de données d'où "
+                               "elle vient, avec leur licence et qui citer).",
                 "path": "tiers-lieux.json",
                 "format": "json",
                 "mediatype": "application/json",

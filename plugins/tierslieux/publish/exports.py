@@ -15,6 +15,7 @@ import orjson
 
 from ..model.venue import Venue
 from .columns import columns, row
+from .sources import venue_credits
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,8 +50,10 @@ def _geometry(venue: Venue) -> dict[str, Any]:
 
 
 def record(venue: Venue, url: str) -> dict[str, Any]:
-    """Every field of the file unchanged, plus the derived `territoire` and `url`."""
-    return {**venue.data, "territoire": venue.territory(), "url": url}
+    """Every field of the file unchanged, plus the derived `territoire`, `url` and
+    `source` (the datasets it comes from, each with its licence and whom to credit)."""
+    return {**venue.data, "territoire": venue.territory(), "url": url,
+            "source": venue_credits(venue)}
 
 
 class Exports:

@@ -22,6 +22,7 @@ from ..model.richtext import markdown_to_text
 from ..model.schema import labels
 from ..model.venue import Venue
 from .exports import safe_cell
+from .sources import national_source
 
 STANDARD = "Schéma de données des lieux de médiation numérique"
 STANDARD_VERSION = "1.0.2"
@@ -71,7 +72,8 @@ MAPPING_DOC: list[tuple[str, str]] = [
     ("horaires", "horaires (même syntaxe OpenStreetMap)"),
     ("presentation_resume", "description en texte brut, coupée à 280 caractères"),
     ("presentation_detail", "description en texte brut, si elle dépasse 280 caractères"),
-    ("source", "nom de l'annuaire"),
+    ("source", "nom de l'annuaire, suivi, pour un lieu importé, des jeux de données d'où il "
+     "vient, avec leur auteur et leur licence"),
     ("itinerance", "Fixe, ou Itinérant pour un lieu à étapes"),
     ("structure_parente", "premier réseau de reseaux"),
     ("date_maj", "date_verification"),
@@ -198,7 +200,7 @@ def export(venues: list[Venue], source: str) -> tuple[str, list[Exclusion]]:
         if reasons:
             excluded.append(Exclusion(venue, reasons))
             continue
-        cells = row(venue, source)
+        cells = row(venue, national_source(source, venue))
         # The standard requires "+33..." phone numbers: built by us from digits only, they
         # cannot carry a formula, so they are the one cell written without the apostrophe.
         writer.writerow([cells.get(name, "") if name == "telephone"

@@ -23,8 +23,18 @@ from ..publish.columns import columns
 from ..publish.datapackage import data_package
 from ..publish.fielddocs import field_docs
 from ..publish.history import added_dates
+from ..publish.reconciliation import Reconciliation, reconcile_all, report_csv, report_schema
+from ..publish.sources import (
+    SHARE_ALIKE,
+    credit_line,
+    dataset_credit,
+    licence_combination,
+    package_source,
+    reuse_terms,
+    used_datasets,
+)
 from ..reference.refdata import reference_data
-from . import feeds, mapdata, stats
+from . import census, feeds, mapdata, stats
 
 if TYPE_CHECKING:
     from .generator import VenueGenerator
@@ -47,19 +57,29 @@ class Downloads:
     sizes: dict[str, int] = field(default_factory=dict)
     excluded: list[Any] = field(default_factory=list)  # venues left out of the national export
     history: list[dict[str, Any]] = field(default_factory=list)
+    datasets: list[Any] = field(default_factory=list)  # datasets some venues come from
+    reconciliations: list[Reconciliation] = field(default_factory=list)  # one per report
+    recensement: census.CensusComparison | None = None  # the 2019 census beside ours
+
+
+def imports_dir(build: VenueGenerator) -> Path:
+    """The committed import reports, beside the venues (content/imports/)."""
+    return Path(build.settings["VENUES_PATH"]).parent / "imports"
 
 
 def write_downloads(build: VenueGenerator) -> None:
     """CSV, GeoJSON, JSON, the national export, history, région extracts, data package."""
     venues = build.venues
     settings = build.settings
+    used = used_datasets(venues)
     done = build.downloads = Downloads(meta={
         "titre": settings["SITENAME"],
         "licence": settings["DATA_LICENSE"]["name"],
         "licence_url": settings["DATA_LICENSE"]["url"],
         "date_generation": build_date().isoformat(),
         "nombre": len(venues),
-    })
+        "sources": [dataset_credit(d) for d in used],
+    }, datasets=used, reconciliations=reconcile_all(venues, imports_dir(build)))
 
     def publish(relative: str, text: str) -> None:
         """Write a download now and keep only its size: at 20,000 venues the texts
@@ -71,6 +91,8 @@ def write_downloads(build: VenueGenerator) -> None:
     publish("donnees/tiers-lieux.csv", tables.csv())
     publish("donnees/tiers-lieux.geojson", tables.geojson())
     publish("donnees/tiers-lieux.json", tables.json(done.meta))
+    for result in done.reconciliations:
+        publish(f"donnees/{result.report_name}", report_csv(result, build.url_of))
     national, done.excluded = mednum.export(venues, settings["SITENAME"])
     publish("donnees/lieux-mediation-numerique.csv", national)
     del national
@@ -83,7 +105,7 @@ def write_downloads(build: VenueGenerator) -> None:
         publish(f"donnees/regions/{region.code}.geojson", tables.geojson(region.lieux))
     del tables
     publish("donnees/datapackage.json", exports.dumps_pretty(
-        _data_package(build, done.meta, national_count=len(venues) - len(done.excluded))))
+        _data_package(build, done, national_count=len(venues) - len(done.excluded))))
     for venue in venues:
         build.write(f"donnees/lieux/{venue.id}.json",
                     exports.dumps_pretty(exports.record(venue, build.url_of(venue))))
@@ -121,10 +143,18 @@ def write_territory_pages(build: VenueGenerator) -> None:
 def write_data_pages(build: VenueGenerator) -> None:
     """/donnees/ (after the downloads it describes) and the schema's documentation."""
     done = build.downloads
+    done.recensement = census.compare(build.venues, done.reconciliations,
+                                      imports_dir(build), reference_data())
     build.render("donnees", "donnees/index.html", sizes=done.sizes, columns=columns(),
                  schema=venue_schema(), meta=done.meta, page_name="donnees",
                  excluded=done.excluded, mapping=mednum.MAPPING_DOC, history=done.history[:10],
-                 mednum=mednum)
+                 mednum=mednum, datasets=done.datasets,
+                 credit_lines=[credit_line(d) for d in done.datasets],
+                 dataset_venues=Counter(d.id for v in build.venues for d in v.datasets),
+                 share_alike=[d for d in done.datasets if d.licence in SHARE_ALIKE],
+                 reuse_terms=reuse_terms, reconciliations=done.reconciliations,
+                 recensement_link=done.recensement is not None,
+                 contributed=sum(1 for v in build.venues if not v.datasets))
     build.render("donnees_schema", "donnees/schema/index.html", page_name="donnees",
                  fields=field_docs())
 
@@ -133,7 +163,8 @@ def write_other_pages(build: VenueGenerator) -> None:
     """Contribute, statistics, embed and 404."""
     build.render("contribuer", "contribuer/index.html", page_name="contribuer")
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",
-                 stats=stats.compute(build.venues, reference_data()))
+                 stats=stats.compute(build.venues, reference_data()),
+                 recensement=build.downloads.recensement if build.downloads else None)
     build.render("embed", "embed/index.html", page_name="embed")
     build.render("404", "404.html", page_name="404")
 
@@ -172,21 +203,22 @@ OUTPUTS: list[Callable[[VenueGenerator], None]] = [
 ]
 
 
-def _data_package(build: VenueGenerator, meta: dict[str, Any],
+def _data_package(build: VenueGenerator, done: Downloads,
                   national_count: int) -> dict[str, Any]:
     settings = build.settings
     licence = settings["DATA_LICENSE"]
+    meta = done.meta
     return data_package({
         "name": "tiers-lieux",
         "title": settings["SITENAME"],
         "description": f"{meta['nombre']} tiers-lieux de France (coworkings, fablabs, "
                        "ateliers partagés…), avec leur territoire (département, région, "
-                       "EPCI) déduit du code INSEE.",
+                       "EPCI) déduit du code INSEE. " + licence_combination(done.datasets),
         "version": build_date().isoformat(),
         "created": f"{build_date().isoformat()}T00:00:00Z",
         "homepage": build.absolute(settings["SITEURL"] + "/"),
         "licence": {"name": licence["id"], "title": licence["name"], "path": licence["url"]},
-        "sources": settings["DATA_SOURCES"],
+        "sources": [*settings["DATA_SOURCES"], *(package_source(d) for d in done.datasets)],
         "contributors": [{"title": settings["DATA_PUBLISHER"], "role": "publisher"},
                          {"title": "Les contributrices et contributeurs de l'annuaire",
                           "role": "author", "path": settings["REPOSITORY_URL"]}],
@@ -202,7 +234,19 @@ def _data_package(build: VenueGenerator, meta: dict[str, Any],
         "title": "Historique des versions",
         "description": "Lieux ajoutés, modifiés, fermés et rouverts à chaque version.",
         "path": "historique.json", "format": "json", "mediatype": "application/json",
-    }])
+    }, *({
+        "name": f"rapprochement-{result.dataset.id}",
+        "title": f"Rapprochement : {result.dataset.title}",
+        "description": f"Chaque ligne du jeu de données ({len(result.rows)} lignes) et ce "
+                       f"qu'elle est devenue : {len(result.venues)} lieux publiés, "
+                       f"{len(result.merged)} lignes fusionnées dans un lieu déjà compté, "
+                       f"{len(result.not_taken)} lignes non reprises (avec le motif).",
+        "path": result.report_name,
+        "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "schema": report_schema(),
+    } for result in done.reconciliations)])
 
 
 def _sitemap_urls(build: VenueGenerator) -> list[tuple[str, str | None]]:
