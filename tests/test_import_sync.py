@@ -225,3 +225,30 @@ def test_a_typo_in_the_mapping_gets_file_and_line(tmp_path: Path) -> None:
     assert "Traceback" not in run.err
 
 
+
+
+def test_chains_stay_apart_and_one_venue_geocoded_twice_is_merged() -> None:
+    """Same website: one venue when next door with a like name, or with the same name in
+    another dataset; two branches when one source lists both (Anticafé, Remix...)."""
+    from tierslieux.importing.directory import Directory, Known
+
+    def known(name: str, lat: float, dataset: str) -> Known:
+        return Known(Path(f"/x/{name}.yml"), {
+            "id": name.lower().replace(" ", "-"), "nom": name, "site_web": "https://chaine.fr",
+            "latitude": lat, "longitude": 2.35,
+            "provenance": [{"jeu": dataset, "ligne": "1", "date": "2019-06-13",
+                            "licence": "etalab-2.0"}]})
+
+    directory = Directory(Path("/x"))
+    directory.add(known("Remix Coworking - Turbigo", 48.8650, "recensement-2019"))
+    directory.add(known("Anticafé", 48.8700, "recensement-2019"))
+
+    def find(name: str, lat: float, dataset: str):
+        return directory.find({"nom": name, "site_web": "https://www.chaine.fr/"}, (lat, 2.35),
+                              source=(dataset, "2"), radius_m=300, min_score=85)
+
+    assert find("Remix Coworking - Fontaines du Temple", 48.8662, "recensement-2019") is None
+    assert find("Anticafé", 48.8800, "recensement-2019") is None  # 1.1 km, same source
+    same = find("Anticafé", 48.8800, "maplabbzh")  # another dataset: the same place
+    assert same is not None and same.known.id == "anticafé" and same.how == "site"
+    assert find("Remix Coworking Turbigo", 48.8651, "maplabbzh").how == "site"  # next door

@@ -30,6 +30,7 @@ CELL = 0.05  # degrees: about 5 km of latitude, the grid of the name search
 SITE_DISTANCE_M = 300
 SITE_SAME_ADDRESS_M = 50
 SITE_NAME_SCORE = 80
+SITE_SAME_NAME_M = 5000  # same website and the same name: one venue geocoded twice
 
 
 def fingerprint(data: dict[str, Any]) -> str:
@@ -203,7 +204,15 @@ class Directory:
             if where and other:
                 d = distance_m(*where, *other)
                 alike = same_place_names(str(data.get("nom", "")), str(known.data.get("nom", "")))
-                if d <= SITE_SAME_ADDRESS_M or (d <= SITE_DISTANCE_M and alike):
+                # Far apart, only across datasets: one source listing two rows of one name
+                # means two branches of a chain (Anticafé, Start-Way...).
+                same_name = (name_score(str(data.get("nom", "")),
+                                        str(known.data.get("nom", ""))) >= 95
+                             and not (source and any(
+                                 isinstance(e, dict) and e.get("jeu") == source[0]
+                                 for e in known.data.get("provenance") or [])))
+                if d <= SITE_SAME_ADDRESS_M or (d <= SITE_DISTANCE_M and alike) or (
+                        d <= SITE_SAME_NAME_M and same_name):
                     return Match(known, "site", distance=d)
         if where and data.get("nom"):
             best: Match | None = None
