@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from conftest import ROOT
 from tierslieux.importing.normalize import classify_email
@@ -88,7 +89,9 @@ def test_every_download_credits_the_datasets_of_each_venue(starter_site: Path) -
                 assert bretagne[venue_id]["source_attribution"] == row["source_attribution"]
         if not jeux:
             assert row["source"] == row["source_attribution"] == ""
-    assert from_bzh == 111  # every venue holding a row of the #MapLabBZH map
+    holders = [path for path in (ROOT / "content" / "venues").rglob("*.yml")
+               if re.search(r"^  - jeu: maplabbzh$", path.read_text("utf-8"), re.M)]
+    assert from_bzh == len(holders) > 50  # every venue holding a row of the #MapLabBZH map
     national = _csv(data / "lieux-mediation-numerique.csv")
     for line in national:
         jeux = rows[line["id"]]["source"]
@@ -142,29 +145,52 @@ def test_reconciliation_says_when_the_report_and_the_venues_disagree() -> None:
     assert any("x holds row '77'" in p for p in result.problems)
 
 
+def _report(dataset_id: str) -> list[dict[str, str]]:
+    return [r for r in _csv(ROOT / "content" / "imports" / f"{dataset_id}.csv")
+            if r["statut"] != "absent de la source"]
+
+
 def test_committed_reports_and_venues_add_up(starter_site: Path) -> None:
-    """rows = venues published + merged + not taken, for each dataset, as the page says."""
+    """rows = venues published + merged + not taken, for each dataset, as the page says.
+
+    The expected figures are recounted here from the committed import report and the
+    published CSV (its source and source_lignes columns), not from the module.
+    """
     page = (starter_site / "donnees" / "index.html").read_text("utf-8")
     rows_by_id = {r["id"]: r for r in _csv(starter_site / "donnees" / "tiers-lieux.csv")}
-    expected = {"recensement-2019": (1512, 1391, 14, 107), "maplabbzh": (121, 111, 0, 10)}
-    for dataset_id, (total, venues, merged, not_taken) in expected.items():
+    for dataset_id, source_rows in (("recensement-2019", 1512), ("maplabbzh", 121)):
+        report = _report(dataset_id)
+        holders = {i: [x for x in r["source_lignes"].split("|")
+                       if x.startswith(f"{dataset_id}:")] for i, r in rows_by_id.items()
+                   if dataset_id in r["source"].split("|")}
+        held = sum(len(lignes) for lignes in holders.values())
+        not_taken = [r for r in report if r["statut"] in ("rejeté", "filtré")]
+        total, venues, merged = len(report), len(holders), held - len(holders)
+        assert total == source_rows == held + len(not_taken)
+
         lines = _csv(starter_site / "donnees" / "rapprochement" / f"{dataset_id}.csv")
         fates = Counter(line["devenir"] for line in lines)
         assert len(lines) == total
         assert (fates["lieu publié"], fates["fusionnée"], fates["non reprise"]) == (
-            venues, merged, not_taken)
-        held = {line["lieu"] for line in lines if line["devenir"] != "non reprise"}
-        holders = {i for i, r in rows_by_id.items() if dataset_id in r["source"].split("|")}
-        assert held == holders  # the venues a reuser finds by the source column
+            venues, merged, len(not_taken))
+        assert {line["lieu"] for line in lines if line["devenir"] != "non reprise"} == set(
+            holders)  # the venues a reuser finds by the source column
         assert all(line["motif"] for line in lines if line["devenir"] == "non reprise")
+
         section = page.split(f'id="rapprochement-{dataset_id}"', 1)[1].split("</section>")[0]
         cells = re.findall(r'<td class="num">([^<]+)</td>', section)
         assert [c.replace("\u202f", "") for c in cells] == [
-            str(total), str(venues), str(merged), str(not_taken)]
-    assert "type non précisé par la source (49)" in page
-    assert "Les 107 lignes non reprises, et pourquoi" in page
-    assert "Les 14 lignes fusionnées dans un lieu déjà compté" in page
-    assert "Ligne 1465 (identifiant 1464) : La REcyclerie" in page
+            str(total), str(venues), str(merged), str(len(not_taken))]
+        reasons = Counter(r["motif"] for r in not_taken)
+        for reason, count in reasons.items():
+            assert str(escape(f"{reason} ({count})")) in section
+        summary = f"Les {len(not_taken)} lignes non reprises, et pourquoi"
+        assert summary in section
+        first = not_taken[0]
+        assert f"Ligne {first['ligne']}" in section and str(escape(first["nom"])) in section
+        if merged:
+            assert f"Les {merged} lignes fusionnées dans un lieu déjà compté" in section
+    assert "Ligne 1465 (identifiant 1464) : La REcyclerie" in page  # a census ID column
 
 
 def test_reconciliation_runs_on_the_committed_content_without_problems() -> None:
@@ -306,7 +332,9 @@ def test_sources_and_census_sections_read_in_a_browser(browser, served_starter, 
         page.goto(served_starter + "/donnees/")
         assert page.get_by_text("Guillaume Rouan / #MapLabBZH").first.is_visible()
         summary = page.locator("#rapprochement-recensement-2019 ~ details summary").first
-        assert summary.inner_text() == "Les 107 lignes non reprises, et pourquoi"
+        not_taken = sum(1 for r in _report("recensement-2019")
+                        if r["statut"] in ("rejeté", "filtré"))
+        assert summary.inner_text() == f"Les {not_taken} lignes non reprises, et pourquoi"
         assert not page.get_by_text("Ligne 1465 (identifiant 1464) : La REcyclerie").is_visible()
         summary.click()
         assert page.get_by_text("Ligne 1465 (identifiant 1464) : La REcyclerie").is_visible()
