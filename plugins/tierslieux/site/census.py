@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,10 +212,14 @@ def _from_census(venue: Venue) -> bool:
 
 
 def _gaps(census: dict[str, int], ours: Counter[str], result: Reconciliation,
-          rows: dict[str, CensusRow], line_of_row: Any, line_of_venue: Any) -> dict[str, Gap]:
+          rows: dict[str, CensusRow], line_of_row: Callable[[CensusRow], str],
+          line_of_venue: Callable[[Venue], str]) -> dict[str, Gap]:
     """The causes of the gap on each line (a région, or a métropole side)."""
     merged = {m.row.source_id for m in result.merged}
-    not_taken, merged_n, out, into = Counter(), Counter(), Counter(), Counter()
+    not_taken: Counter[str] = Counter()
+    merged_n: Counter[str] = Counter()
+    out: Counter[str] = Counter()
+    into: Counter[str] = Counter()
     for row in result.rows:
         census_row = rows.get(row.source_id)
         line = line_of_row(census_row) if census_row else None
