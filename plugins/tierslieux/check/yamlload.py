@@ -987,58 +987,6 @@ def _unclosed_quote(text: str, last: int) -> int | None:
     return None
 
 
-def _tokens_before(text: str, index: int) -> tuple[yaml.Token | None, list[Any]]:
-    """The last token that starts before `index`, and the marks of the flow brackets
-    ([ or {) still open there. Linear: libyaml scans, without building anything."""
-    last = None
-    brackets: list[Any] = []
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if token.start_mark.index >= index:
-                break
-            last = token
-            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
-                brackets.append(token.start_mark)
-            elif (isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken)
-                  and brackets):
-                brackets.pop()
-    except yaml.YAMLError:
-        pass
-    return last, brackets
-
-
-def _escape_before(text: str, index: int) -> str:
-    """The backslash escape that ends around `index` (libyaml points inside it)."""
-    start = text.rfind("\\", max(0, index - 10), index + 1)
-    if start < 0:
-        return "\\"
-    match = _ESCAPE.match(text, start)
-    shown = match.group() if match else text[start:start + 2]
-    return characters.replace_forbidden(shown.replace("\n", " "))
-
-
-def _tab_indented(text: str, index: int) -> bool:
-    """True if the line holding `index` has a tab in its indentation."""
-    begin = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-    end = len(text)
-    for stop in ("\n", "\r"):
-        found = text.find(stop, begin)
-        if found >= 0:
-            end = min(end, found)
-    line = text[begin:end]
-    return "\t" in line[: len(line) - len(line.lstrip())]
-
-
-def _unclosed_quote(text: str, last: int) -> int | None:
-    """The first line up to `last` with an odd number of double quotes, if any."""
-    for number, line in enumerate(_BREAK.split(text)[:last], start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        if (line.count('"') - line.count('\\"')) % 2:
-            return number
-    return None
-
-
 def _opens_unclosed(text: str, index: int) -> bool:
     """True if the bracket at `index` is still open at the end of its line."""
     end = _BREAK.search(text, index)
