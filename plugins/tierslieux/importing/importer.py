@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..check import characters
 from ..check.logsafe import log_line
 from ..check.refcheck import RefChecker
 from ..check.validate import check_loaded, display_path
-from ..check.yamlload import load_bytes
+from ..check.yamlload import Loaded, load_bytes
 from ..model.ids import MAX_LENGTH, slugify
 from ..model.paths import VENUES_DIR
 from ..model.yamlwrite import dump_venue, slow_dump, venue_path
@@ -104,10 +105,9 @@ def _prepare_index(index: int) -> Draft:
     return _WORKER._prepare_safely(_UNITS[index])
 
 
-def _render_index(index: int) -> tuple[bytes, tuple[str, str] | None, list[str]]:
+def _render_index(index: int) -> tuple[bytes, tuple[str, str] | None, list[str], str | None]:
     assert _WORKER is not None
-    job = _JOBS[index]
-    return _WORKER.render(job.target, job.data)
+    return _WORKER.render_and_write(_JOBS[index])
 
 
 @dataclass
@@ -119,6 +119,7 @@ class Job:
     before: dict[str, Any] | None
     outcome: Outcome
     status: str
+    write: bool = False  # the last version of its file: written once rendered and valid
 
 
 @dataclass
@@ -154,6 +155,8 @@ class Importer:
         self.seen: set[str] = set()
         self.write_failed = False
         self.jobs: list[Job] = []
+        self._shown: dict[Path, str] = {}
+        self._folders: set[Path] = set()
         self.on_disk: dict[Path, dict[str, Any] | None] = {}  # each file as it was before
         self.leaning: list[tuple[Outcome, Path]] = []  # unchanged matches, by venue file
 
@@ -420,7 +423,7 @@ class Importer:
             outcome.notes.append("valeurs de la fiche gardées (modifiée depuis l'import, ou "
                                  f"écrite par d'autres) : {', '.join(merged.kept)}")
         status = UPDATED if found.how == "provenance" else MATCHED
-        outcome.path = display_path(known.path)
+        outcome.path = self.shown(known.path)
         if result == before:
             outcome.status = UNCHANGED if found.how == "provenance" else MATCHED
             self.leaning.append((outcome, known.path))
@@ -432,75 +435,113 @@ class Importer:
         self._queue(Job(known.path, result, self.on_disk.get(known.path, before), outcome,
                         status))
 
+    def shown(self, path: Path) -> str:
+        """A file's path as printed in the report, worked out once per file."""
+        text = self._shown.get(path)
+        if text is None:
+            text = self._shown[path] = display_path(path)
+        return text
+
     def _queue(self, job: Job) -> None:
         """A file to render, check and write once every row is decided."""
-        job.outcome.path = display_path(job.target)
+        job.outcome.path = self.shown(job.target)
         job.outcome.status = job.status
         self.on_disk.setdefault(job.target, job.before)
         self.reserved.add(str(job.data["id"]))
         self.jobs.append(job)
 
     def _finish(self) -> None:
-        """Render and check every queued file (over two processes when it pays), then
-        write the last valid version of each; a row whose file is refused is rejected,
-        with the rows that leant on it."""
+        """Render and check every queued file (over two processes when it pays), and write
+        the last valid version of each; a row whose file is refused is rejected, with the
+        rows that leant on it."""
         jobs, self.jobs = self.jobs, []
+        last = {job.target: i for i, job in enumerate(jobs)}
+        for i, job in enumerate(jobs):
+            job.write = not self.dry_run and last[job.target] == i
         if len(jobs) >= PARALLEL_FROM and _can_fork():
             global _WORKER, _JOBS
             _WORKER, _JOBS = self, jobs
             try:
                 with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-                    rendered = pool.map(_render_index, range(len(jobs)), chunksize=CHUNK)
+                    done = pool.map(_render_index, range(len(jobs)), chunksize=CHUNK)
             finally:
                 _WORKER, _JOBS = None, []
         else:
-            rendered = [self.render(job.target, job.data) for job in jobs]
-        final: dict[Path, bytes] = {}
-        for job, (raw, reason, warnings) in zip(jobs, rendered, strict=True):
+            done = [self.render_and_write(job) for job in jobs]
+        final: dict[Path, tuple[bytes, Job]] = {}
+        failed: dict[Path, str] = {}
+        for job, (raw, reason, warnings, write_error) in zip(jobs, done, strict=True):
             if reason is not None:
                 job.outcome.status, job.outcome.path = REJECTED, ""
                 job.outcome.reasons = [reason]
                 continue
             job.outcome.notes += warnings
-            final[job.target] = raw
+            final[job.target] = (raw, job)
+            if write_error:
+                failed[job.target] = write_error
+        for target, (raw, job) in final.items():
+            if not self.dry_run and not job.write:  # its last version was refused
+                failed.update(self._write_file(target, raw))
         for outcome, path in self.leaning:  # matched a venue whose file was then refused
             if path not in final and self.on_disk.get(path, {}) is None:
                 outcome.status, outcome.path = REJECTED, ""
                 outcome.reasons = [("fiche invalide", "rapprochée d'une fiche qui n'a pas pu "
                                     "être écrite (voir la ligne qui la créait)")]
-        for target, raw in final.items():
-            if self.dry_run:
+        if failed:
+            self.write_failed = True
+            for job in jobs:
+                if job.target in failed:
+                    job.outcome.status, job.outcome.path = REJECTED, ""
+                    job.outcome.reasons = [("écriture impossible", "écriture impossible de "
+                                            f"{self.shown(job.target)} ({failed[job.target]})")]
+        if self.dry_run:
+            for target, (raw, job) in final.items():
                 before = self.on_disk.get(target)
                 old = dump_venue(before).splitlines(keepends=True) if before is not None else []
-                shown = display_path(target)
-                diff = "".join(difflib.unified_diff(
+                shown = self.shown(target)
+                job.outcome.diff = "".join(difflib.unified_diff(
                     old, raw.decode("utf-8").splitlines(keepends=True),
                     fromfile="/dev/null" if before is None else shown, tofile=shown))
-                last = [job for job in jobs if job.target == target][-1]
-                last.outcome.diff = diff
-                continue
-            try:
+
+    def render_and_write(self, job: Job) -> tuple[bytes, tuple[str, str] | None, list[str],
+                                                  str | None]:
+        """Render and check one file, and write it when it is its last valid version."""
+        raw, reason, warnings = self.render(job.target, job.data)
+        error = None
+        if reason is None and job.write:
+            error = self._write_file(job.target, raw).get(job.target)
+        return raw, reason, warnings, error
+
+    def _write_file(self, target: Path, raw: bytes) -> dict[Path, str]:
+        """Write a file (through a temporary one when it replaces a file); the error, if any."""
+        try:
+            if target.parent not in self._folders:  # one mkdir per folder, not per file
                 target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
+            if self.on_disk.get(target) is None and not target.exists():
+                target.write_bytes(raw)
+            else:
                 temporary = target.with_name(f".{target.name}.tmp")
                 temporary.write_bytes(raw)
                 os.replace(temporary, target)
-            except OSError as exc:
-                self.write_failed = True
-                for job in jobs:
-                    if job.target == target:
-                        job.outcome.status, job.outcome.path = REJECTED, ""
-                        job.outcome.reasons = [("écriture impossible", "écriture impossible "
-                                                f"de {display_path(target)} ({exc.strerror})")]
+        except OSError as exc:
+            return {target: exc.strerror or str(exc)}
+        return {}
 
     def render(self, target: Path, data: dict[str, Any]
                ) -> tuple[bytes, tuple[str, str] | None, list[str]]:
         """The file's bytes, why it is refused (or None), and its warnings as notes."""
-        shown = display_path(target)
+        shown = self.shown(target)
         raw = dump_venue(data).encode("utf-8")
-        loaded = load_bytes(raw, shown)
-        if loaded.data != _as_read(data):  # never write what would read back differently
-            raw = slow_dump(data).encode("utf-8")
+        if _plain_text(data):
+            # Nothing the reader would refuse or read differently: check the data as the
+            # file will read back (dump_venue round-trips, tests/test_properties.py).
+            loaded = Loaded(shown, _as_read(data))
+        else:  # re-read the bytes: the reader reports each refused value on its line
             loaded = load_bytes(raw, shown)
+            if loaded.data != _as_read(data):  # never write what reads back differently
+                raw = slow_dump(data).encode("utf-8")
+                loaded = load_bytes(raw, shown)
         problems = check_loaded(loaded, self.checker)
         errors = [p for p in problems if p.is_error]
         if errors:
@@ -539,6 +580,20 @@ class Importer:
                 self.reserved.add(candidate)
                 return candidate
         return None
+
+
+def _plain_text(value: Any) -> bool:
+    """True when every key and text of the data is one the reader takes as written: no
+    forbidden character, nothing blank, no line break (block scalars re-read with care)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_text(k) and _plain_text(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_text(v) for v in value)
+    if isinstance(value, str):
+        return ("\n" not in value and "\r" not in value and not characters.is_blank(value)
+                and characters.first_forbidden(value) is None)
+    return isinstance(value, bool | int | float) or value is None
 
 
 def _as_read(value: Any) -> Any:
