@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from conftest import BROKEN, ROOT
 from fuzz.checks import (
     ANNOTATION,
     HINT,
@@ -52,8 +54,6 @@ from fuzz.mutate import (
     issue_answer,
     mutate,
 )
-
-from conftest import BROKEN, ROOT
 from tierslieux.check.problems import CODES
 
 TIERSLIEUX = Path(sys.executable).with_name("tierslieux")

@@ -4,8 +4,8 @@ address service that answers in the service's own format (tests/fixtures/ban/)."
 from __future__ import annotations
 
 import pytest
-from fakes.ban import FakeBan, fake_ban, unreachable_url
 
+from fakes.ban import FakeBan, fake_ban, unreachable_url
 from tierslieux.importing.geocode import (
     DEFAULT_URL,
     URL_ENV,

@@ -3,18 +3,15 @@ personal data stays out, nothing existing is overwritten, bad mappings are expla
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tierslieux import cli
+import importcli
+from importcli import Run
 from tierslieux.check.validate import validate
 from tierslieux.importing.importreport import CREATED as IMPORTED
 from tierslieux.importing.importreport import MATCHED, REJECTED
@@ -27,28 +24,11 @@ FIXTURES = ROOT / "tests" / "fixtures" / "import"
 STATUSES = {IMPORTED, REJECTED, MATCHED}
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-    rows: list[dict[str, str]]  # the --report CSV
-
-
 def run_import(source: Path, mapping: Path, into: Path, *extra: str,
                report: Path | None = None) -> Run:
-    """Run the real command line in-process and read back its CSV report."""
-    report = report or into.parent / f"{into.name}-rapport.csv"
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["import", str(source), "--mapping", str(mapping), "--into",
-                         str(into), "--report", str(report), "--sans-geocodage", *extra])
-    rows = []
-    if report.exists():
-        with report.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        report.unlink()
-    return Run(code, out.getvalue(), err.getvalue(), rows)
+    """The real command line, the national address service off (commune centres)."""
+    return importcli.run_import(source, mapping, into, "--sans-geocodage", *extra,
+                                report=report)
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:

@@ -4,17 +4,14 @@ second run changes nothing, a changed row updates its venue, a vanished row is l
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from fakes.ban import FakeBan, unreachable_url
 
-from tierslieux import cli
+import importcli
+from fakes.ban import FakeBan, unreachable_url
+from importcli import Run
 from tierslieux.check.validate import validate
 from tierslieux.model.yamlwrite import dump_venue
 
@@ -24,29 +21,8 @@ MAPPING = SYNC / "reseau.yml"
 STARTER = ROOT / "content" / "venues"
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-    rows: list[dict[str, str]]
-
-    def by_id(self) -> dict[str, dict[str, str]]:
-        return {r["id_source"]: r for r in self.rows if r["id_source"]}
-
-
 def run_import(source: Path, into: Path, *extra: str, mapping: Path = MAPPING) -> Run:
-    report = into.parent / f"{into.name}-rapport.csv"
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["import", str(source), "--mapping", str(mapping), "--into", str(into),
-                         "--report", str(report), *extra])
-    rows = []
-    if report.exists():
-        with report.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        report.unlink()
-    return Run(code, out.getvalue(), err.getvalue(), rows)
+    return importcli.run_import(source, mapping, into, *extra)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
