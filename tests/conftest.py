@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -65,15 +66,39 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve_folder(directory: Path) -> Iterator[str]:
+    """A folder served on a loopback port (a built site, a network's files): its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: object, url: str) -> list[str]:
+    """axe-core's violations on a page, once its map (if any) has drawn its markers."""
+    page.goto(url)  # type: ignore[attr-defined]
+    if page.locator("#carte").count():  # type: ignore[attr-defined]
+        page.wait_for_selector("#carte[data-loaded]")  # type: ignore[attr-defined]
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+    }""")  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def served_site(fixture_site: Path) -> Iterator[str]:
     """The fixture site on a loopback port, as a visitor's browser would fetch it."""
-    handler = partial(_QuietHandler, directory=str(fixture_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_folder(fixture_site) as url:
+        yield url
 
 
 def require_tool(available: bool, what: str) -> None:

@@ -14,10 +14,7 @@ import datetime as dt
 import json
 import runpy
 import shutil
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -25,12 +22,11 @@ import pytest
 import yaml
 from test_html import vnu_errors
 
-from conftest import FIXTURE_VENUES, ROOT, _QuietHandler, build_site
+from conftest import FIXTURE_VENUES, ROOT, axe_violations, build_site, serve_folder
 
 IMPORTED = ROOT / "tests" / "fixtures" / "imported"
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 REPOSITORY = urlparse(SETTINGS["REPOSITORY_URL"])
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CENSUS = "Recensement national des tiers-lieux 2019 (mission Coworking, CGET / ANCT)"
 MAPLAB = "Carte #MapLabBZH des fablabs et tiers-lieux de Bretagne"
 NB = "\u202f"  # the thin no-break space of French numbers
@@ -70,10 +66,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -376,14 +370,7 @@ def test_pages_are_valid_html(site: Path) -> None:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_violation(page, served, path) -> None:
-    page.goto(served + path)
-    if page.locator("#carte").count():
-        page.wait_for_selector("#carte[data-loaded]")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-    }""")
+    violations = axe_violations(page, served + path)
     assert violations == [], "\n".join(violations)
 
 

@@ -9,24 +9,20 @@ a script URL, and every payload still reads as plain text where it is shown.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import json
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
 
-from conftest import FIXTURE_VENUES, _QuietHandler, build_site
+from conftest import FIXTURE_VENUES, build_site, serve_folder
 from tierslieux.check.validate import validate
 from tierslieux.check.yamlload import load_bytes
 from tierslieux.model.yamlwrite import dump_venue
@@ -189,22 +185,11 @@ def hostile_site(hostile_venues: Path, tmp_path_factory: pytest.TempPathFactory)
     return output
 
 
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def hostile_served(hostile_site: Path) -> Iterator[str]:
-    with serve(hostile_site) as url:
+    with serve_folder(hostile_site) as url:
         yield url
 
 

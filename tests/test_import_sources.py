@@ -9,15 +9,13 @@ import datetime as dt
 import math
 import re
 import socket
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from conftest import serve_folder
 from tierslieux.importing import importsource
 from tierslieux.importing.coordinates import parse_coordinate
 from tierslieux.importing.importsource import (
@@ -254,23 +252,11 @@ def test_old_geojson_with_a_crs_member() -> None:
         in source.notes
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def fixtures_server() -> Iterator[str]:
     """The fixtures folder served on a loopback port, as a network's site would serve it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_QuietHandler, directory=str(SOURCES)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(SOURCES) as url:
+        yield url
 
 
 def test_a_url_reads_like_the_file(fixtures_server: str) -> None:

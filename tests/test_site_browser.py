@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import axe_violations
 
 ALL_STATUSES = "statut=projet,ouvert,ferme_temporairement,ferme"
 
@@ -259,7 +259,6 @@ def test_keyboard_reaches_the_filters_and_focus_is_visible(page, served_site):
     assert page.evaluate("() => document.activeElement.name") == "region"
 
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 AXE_PAGES = ["/", "/lieux/atelier-commun-rennes/", "/lieux/tiers-lieu-roulant/",
@@ -269,12 +268,5 @@ AXE_PAGES = ["/", "/lieux/atelier-commun-rennes/", "/lieux/tiers-lieu-roulant/",
 
 @pytest.mark.parametrize("path", AXE_PAGES)
 def test_axe_finds_no_accessibility_violation(page, served_site, path):
-    page.goto(served_site + path)
-    if page.locator("#carte").count():
-        page.wait_for_selector("#carte[data-loaded]")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-    }""")
+    violations = axe_violations(page, served_site + path)
     assert violations == [], "\n".join(violations)
