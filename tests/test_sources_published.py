@@ -313,7 +313,7 @@ def served_starter(starter_site: Path):
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_sources_and_census_sections_read_in_a_browser(browser, served_starter, width) -> None:
-    from test_site_browser import AXE
+    from conftest import AXE
 
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
