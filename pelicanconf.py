@@ -68,6 +68,10 @@ REPOSITORY_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY",
                                                         "tiers-lieux/annuaire")
 REPOSITORY_BRANCH = "main"
 
+# The maintainers' role address: the contribution form's e-mail path, the "À propos" page.
+# A deployment sets its own; never a person's address.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@annuaire-tiers-lieux.fr")
+
 # "Autour de moi" geocodes a typed commune in the visitor's browser with the national
 # address service (Géoplateforme, ex-API Adresse). Nothing else leaves the site.
 GEOCODER_URL = "https://data.geopf.fr/geocodage/search"
