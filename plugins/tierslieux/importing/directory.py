@@ -175,12 +175,15 @@ class Directory:
     def _near(self, lat: float, lon: float, radius_m: float) -> list[tuple[Known, float]]:
         span = max(1, math.ceil(radius_m / 111_000 / CELL))
         ci, cj = int(lat // CELL), int(lon // CELL)
+        # A box a little wider than the circle: the exact distance only for what is inside.
+        dlat = radius_m / 110_000
+        dlon = dlat / max(0.01, math.cos(math.radians(min(89.0, abs(lat) + dlat))))
         out = []
         for i in range(ci - span, ci + span + 1):
             for j in range(cj - 2 * span, cj + 2 * span + 1):
                 for known in self.grid.get((i, j), ()):
                     where = position_of(known.data)
-                    if where:
+                    if where and abs(where[0] - lat) <= dlat and abs(where[1] - lon) <= dlon:
                         d = distance_m(lat, lon, *where)
                         if d <= radius_m:
                             out.append((known, d))

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import characters
-from ..check.logsafe import log_line
+from ..check.logsafe import clean, log_line
 from ..check.refcheck import RefChecker
 from ..check.validate import check_loaded, display_path
 from ..check.yamlload import Loaded, load_bytes
@@ -439,7 +439,12 @@ class Importer:
         """A file's path as printed in the report, worked out once per file."""
         text = self._shown.get(path)
         if text is None:
-            text = self._shown[path] = display_path(path)
+            # Paths are shown relative to a folder: work that out once per folder.
+            folder = self._shown.get(path.parent)
+            if folder is None:
+                folder = self._shown[path.parent] = display_path(path.parent)
+            text = self._shown[path] = (clean(path.name) if folder == "." else
+                                        f"{folder}/{clean(path.name)}")
         return text
 
     def _queue(self, job: Job) -> None:
@@ -585,15 +590,27 @@ class Importer:
 def _plain_text(value: Any) -> bool:
     """True when every key and text of the data is one the reader takes as written: no
     forbidden character, nothing blank, no line break (block scalars re-read with care)."""
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain_text(k) and _plain_text(v)
-                   for k, v in value.items())
-    if isinstance(value, list):
-        return all(_plain_text(v) for v in value)
-    if isinstance(value, str):
-        return ("\n" not in value and "\r" not in value and not characters.is_blank(value)
-                and characters.first_forbidden(value) is None)
-    return isinstance(value, bool | int | float) or value is None
+    texts: list[str] = []
+    stack = [value]
+    while stack:  # a loop, not recursion: called on every file of an import
+        item = stack.pop()
+        if isinstance(item, str):
+            if characters.is_blank(item):
+                return False
+            texts.append(item)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if not isinstance(key, str):
+                    return False
+                stack.append(key)
+                stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif not (isinstance(item, bool | int | float) or item is None):
+            return False
+    joined = " ".join(texts)  # one search over all the texts instead of one per text
+    return "\n" not in joined and "\r" not in joined and \
+        characters.first_forbidden(joined) is None
 
 
 def _as_read(value: Any) -> Any:

@@ -21,6 +21,7 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+WIDTH = 88  # as people's editors wrap: folded texts stay readable in a diff
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -89,16 +90,128 @@ def _ordered(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
-def dump_venue(data: dict[str, Any]) -> str:
-    """The venue as a file: libyaml's emitter (3x faster than PyYAML's), re-indented.
-
-    The result equals `slow_dump` byte for byte (tested on every fixture and on generated
-    venues); callers that re-read what they write (the importer) fall back to `slow_dump`
-    if the two ever disagree.
-    """
-    ordered = _ordered(data, venue_schema())
+def _libyaml_dump(ordered: Any, width: int = WIDTH) -> str:
     return _indent_sequences(yaml.dump(ordered, Dumper=_FastDumper, allow_unicode=True,
-                                       sort_keys=False, default_flow_style=False, width=88))
+                                       sort_keys=False, default_flow_style=False, width=width))
+
+
+def dump_venue(data: dict[str, Any]) -> str:
+    """The venue as a file, written directly where every value is a short plain one.
+
+    Most values of a venue (names, codes, URLs, numbers) need no quoting and no folding:
+    they are written here, in schema order, without building YAML nodes. Any other value
+    (long texts, quotes, colons, line breaks...) is written with its key by libyaml's
+    emitter, re-indented. The result equals `slow_dump` byte for byte (tested on every
+    venue of the directory, every fixture and on generated venues); callers that re-read
+    what they write (the importer) fall back to `slow_dump` if the two ever disagree.
+    """
+    schema = venue_schema()
+    if not data:
+        return _libyaml_dump(_ordered(data, schema))
+    out: list[str] = []
+    _write_mapping(out, data, schema, 0)
+    return "".join(out)
+
+
+_PLAIN_CHARS = re.compile(r"[\w .,:'’/()«»&+@%!?;=~*-]*")
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _plain(value: Any, room: int) -> str | None:
+    """The scalar as libyaml writes it when it fits in `room` columns unquoted, else None."""
+    if isinstance(value, str):
+        if not value or len(value) > room or not value[0].isalnum() or value[-1] in " :" \
+                or _PLAIN_CHARS.fullmatch(value) is None or ": " in value or "  " in value:
+            return None
+        if value.isdigit():
+            return f'"{value}"' if value.isascii() and len(value) + 2 <= room else None
+        if _DATE.match(value):
+            return value
+        for _tag, regexp in _RESOLVERS.get(value[0], ()):
+            if regexp.match(value):  # would read back as a number, a boolean...
+                return None
+        return value
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float) and value == value and abs(value) != float("inf"):
+        text = repr(value).lower()
+        if "." not in text and "e" in text:
+            return None
+    else:
+        return None
+    return text if len(text) <= room else None
+
+
+def _write_mapping(out: list[str], data: dict[str, Any], schema: dict[str, Any],
+                   indent: int) -> None:
+    schema = resolve(schema)
+    props = schema.get("properties", {})
+    pad = " " * indent
+    for key in [k for k in props if k in data] + [k for k in data if k not in props]:
+        if not _write_entry(out, key, data[key], props.get(key, {}), indent, pad):
+            out.append(_shifted(_libyaml_dump({key: _ordered(data[key], props.get(key, {}))},
+                                              WIDTH - indent), pad))
+
+
+def _write_entry(out: list[str], key: Any, value: Any, schema: dict[str, Any], indent: int,
+                 pad: str) -> bool:
+    """Write `key: value` at `indent` when every part of it is plain; False otherwise."""
+    if not isinstance(key, str) or _plain(key, WIDTH) != key or key.isdigit():
+        return False
+    head = f"{pad}{key}:"
+    if isinstance(value, dict):
+        if not value:
+            return False
+        out.append(head + "\n")
+        _write_mapping(out, value, schema, indent + 2)
+        return True
+    if isinstance(value, list):
+        return _write_sequence(out, head, value, resolve(schema).get("items", {}), indent + 2)
+    text = _plain(value, WIDTH - len(head) - 1)
+    if text is None:
+        return False
+    out.append(f"{head} {text}\n")
+    return True
+
+
+def _write_sequence(out: list[str], head: str, items: list[Any], schema: dict[str, Any],
+                    indent: int) -> bool:
+    """Items of scalars or of flat mappings, each on its lines; False if one is not plain."""
+    if not items:
+        return False
+    lines = [head + "\n"]
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict):
+            entry: list[str] = []
+            props = resolve(schema).get("properties", {})
+            for key in [k for k in props if k in item] + [k for k in item if k not in props]:
+                value = item[key]
+                if isinstance(value, dict | list) or not _write_entry(
+                        entry, key, value, props.get(key, {}), indent + 2, pad + "  "):
+                    return False
+            if not entry:
+                return False
+            entry[0] = f"{pad}- {entry[0][indent + 2:]}"
+            lines.extend(entry)
+            continue
+        text = _plain(item, WIDTH - indent - 2)
+        if text is None:
+            return False
+        lines.append(f"{pad}- {text}\n")
+    out.extend(lines)
+    return True
+
+
+def _shifted(text: str, pad: str) -> str:
+    if not pad:
+        return text
+    return "".join(pad + line if line.strip("\n") else line
+                   for line in text.splitlines(keepends=True))
 
 
 def slow_dump(data: dict[str, Any]) -> str:
