@@ -36,15 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opening_hours import OpeningHours
+from opening_hours import OpeningHours, ParserError
 
 from ..check.logsafe import log_line
 from ..check.validate import check_text
 from ..check.venuefiles import describe_os_error, read_capped, read_venue
 from ..importing import normalize
+from ..importing.communes import _of as of_commune
 from ..importing.communes import commune_index, locate
 from ..importing.coordinates import in_france, parse_coordinate, split_pair
-from ..importing.frenchhours import from_sentence
+from ..importing.frenchhours import APPOINTMENT, from_sentence
 from ..importing.geocode import APPROXIMATE, FROM_ADDRESS, Geocoder, GeocoderUnavailable
 from ..importing.merge import merge
 from ..model.hours import week_schedule
@@ -150,6 +151,15 @@ def _one_line(text: str) -> str:
     return normalize.without_pictographs(" ".join(normalize.clean_lines(text)))
 
 
+def _first_paragraph(f: FormField, text: str, notes: list[str]) -> str:
+    """A one-line question's answer ends at the first blank line (a mail's « Merci ! »)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    if len(paragraphs) > 1:
+        rest = _one_line(" ".join(paragraphs[1:]))[:80]
+        notes.append(f"{f.title()} : texte après une ligne vide non repris (« {rest} »)")
+    return paragraphs[0] if paragraphs else ""
+
+
 def _number(text: str, integer: bool = False) -> float | int:
     cleaned = text.replace("€", "").replace("euros", "").replace("euro", "").strip()
     value = parse_coordinate(cleaned) if "°" not in cleaned else None
@@ -216,7 +226,8 @@ def _choices(f: FormField, text: str, notes: list[str]) -> list[str]:
         elif code not in chosen:
             chosen.append(code)
             if normalize.plain(piece) != normalize.plain(labels.get(code, code)):
-                notes.append(f"« {piece.strip()} » lu comme « {labels.get(code, code)} »")
+                notes.append(f"{f.title()} : « {piece.strip()} » lu comme "
+                             f"« {labels.get(code, code)} »")
     if unknown:
         shown = ", ".join(f"« {u} »" for u in unknown)
         raise FormError(f"{shown} ne correspond à aucun choix proposé : choisissez parmi "
@@ -232,7 +243,7 @@ def _hours(text: str, notes: list[str]) -> str:
         try:
             OpeningHours(plain_text)
             expression = plain_text
-        except (SyntaxError, ValueError):
+        except (ParserError, SyntaxError, ValueError):
             expression = None
     if expression is None:
         raise FormError(f"« {plain_text} » n'a pas été compris : écrivez les jours puis les "
@@ -247,6 +258,9 @@ def hours_in_words(expression: str) -> str:
     groups = [(days, label) for days, label in week_schedule(expression) if label != "fermé"]
     if not groups:
         return "fermé"
+    if len(groups) == 1 and groups[0][0] == "Du lundi au dimanche":
+        label = groups[0][1]
+        return label if label.startswith(APPOINTMENT) else f"tous les jours : {label}"
     return " ; ".join(f"{days[0].lower()}{days[1:]} : {label}" for days, label in groups)
 
 
@@ -315,8 +329,15 @@ def _description(text: str, notes: list[str]) -> str:
     """The text as written (Markdown stays), unless HTML was pasted: then its lines."""
     if re.search(r"<\s*/?\s*[a-zA-Z][^>]*>", text):
         notes.append("Description : mise en forme HTML retirée")
-        return "\n\n".join(normalize.clean_lines(text))
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+        lines = normalize.clean_lines(text)
+        separator = "\n\n"
+    else:
+        lines = [line.rstrip() for line in text.strip().splitlines()]
+        separator = "\n"
+    kept = [normalize.without_pictographs(line) if line.strip() else "" for line in lines]
+    if kept != [" ".join(line.split()) if line.strip() else "" for line in lines]:
+        notes.append("Description : émojis retirés")
+    return separator.join(kept)
 
 
 def _read(f: FormField, text: str, notes: list[str]) -> Any:
@@ -361,6 +382,9 @@ def _read(f: FormField, text: str, notes: list[str]) -> Any:
             raise FormError(why or "illisible")
         return value
     value = _one_line(text).strip(normalize._QUOTES + " ")
+    if value != " ".join(" ".join(normalize.clean_lines(text)).split()).strip(
+            normalize._QUOTES + " "):
+        notes.append(f"{title} : émojis retirés")
     if f.id == "code_insee":
         value = value.upper()
     if f.id == "adresse":  # « 12, rue de Brest » as people type it, « 12 rue de Brest »
@@ -422,8 +446,6 @@ def _place(data: dict[str, Any], coords: tuple[float, float] | None, places: _Pl
     notes += found
     if street:
         data["adresse"] = street
-    if data.get("commune") and normalize.plain(data["commune"]) != normalize.plain(commune.nom):
-        notes.append(f"Commune : « {data['commune']} » lue comme {commune.nom}")
     data.update(code_postal=postcode, commune=commune.nom, code_insee=commune.code)
     data.pop("position", None)
     if coords is not None:
@@ -450,7 +472,7 @@ def _place(data: dict[str, Any], coords: tuple[float, float] | None, places: _Pl
     data["position"] = {"methode": APPROXIMATE}
     why = ("adresse non trouvée par le service national d'adresses" if data.get("adresse")
            and places.geocoder is not None else "sans recherche de l'adresse")
-    notes.append(f"Position approximative : centre de {commune.nom} ({why}), à préciser "
+    notes.append(f"Position approximative : centre {of_commune(commune.nom)} ({why}), à préciser "
                  "sur la carte si possible")
 
 
@@ -498,7 +520,7 @@ def _stops(text: str, notes: list[str], places: _Places | None = None) -> list[d
             if coords is None:
                 raise FormError(f"{where} : la position de {commune.nom} est inconnue, "
                                 "ajoutez « ; latitude, longitude ».")
-            notes.append(f"Étape {number} : position du centre de {commune.nom}")
+            notes.append(f"Étape {number} : position du centre {of_commune(commune.nom)}")
         stops.append({"commune": commune.nom, "code_postal": code, "code_insee": commune.code,
                       "latitude": round(coords[0], 6), "longitude": round(coords[1], 6),
                       "horaires": expression})
@@ -562,6 +584,8 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
                 hint = REQUIRED_HINTS.get(f.id, "ce champ est obligatoire.")
                 errors.append(f"« {f.title()} » : manquant ; " + hint.format(labels=_labels(f)))
             continue
+        if f.kind not in ("textarea", "lines", "stops", "multi"):
+            text = _first_paragraph(f, text, notes)
         if f.id == "courriel":
             email = _one_line(text)
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from opening_hours import OpeningHours
+from opening_hours import OpeningHours, ParserError
 
 from .normalize import plain
 
@@ -219,8 +219,7 @@ def from_sentence(text: str) -> str | None:
             return None
         span = _day_span(kept) if kept else ""
         if rule_ranges == [APPOINTMENT]:
-            parts.append(f'{span} "{APPOINTMENT}"'.strip() if not span
-                         else f'{span} unknown "{APPOINTMENT}"')
+            parts.append(f'{span} unknown "{APPOINTMENT}"'.strip())
         elif APPOINTMENT in rule_ranges or not span:
             return None  # hours without days, or hours mixed with « sur rendez-vous »
         else:
@@ -230,6 +229,6 @@ def from_sentence(text: str) -> str | None:
     expression = "; ".join(parts)
     try:
         OpeningHours(expression)
-    except (SyntaxError, ValueError):
+    except (ParserError, SyntaxError, ValueError):
         return None
     return expression
