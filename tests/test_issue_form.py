@@ -154,3 +154,13 @@ def test_cli(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert bad.stdout.startswith("La fiche n'a pas pu être créée.")
     assert "Traceback" not in bad.stderr
+
+
+def test_guide_lists_the_forms_questions_and_what_they_accept() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for f in FIELDS:
+        if f.id in ESSENTIALS:
+            assert f"| {f.title()} |" in guide, f.id
+    for example in ("mars 2021", "www.mon-lieu.fr", "du mardi au samedi de 14h à 19h",
+                    "sur rendez-vous", "0262 20 12 34", "Identifiant du lieu".lower()):
+        assert example in guide, example
