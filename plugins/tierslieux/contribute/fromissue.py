@@ -146,6 +146,16 @@ class Conversion:
 # -- Reading one answer --------------------------------------------------------------------
 
 
+# Longest answer read for a one-line question, and for a list (types, stops, links): far
+# above any real answer, low enough that a pasted page cannot slow the reading down.
+MAX_ONE_LINE, MAX_LIST = 500, 5000
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """An answer quoted back in a message, cut when long."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _one_line(text: str) -> str:
     """A one-line answer: HTML, control characters, emojis and mail wrapping removed."""
     return normalize.without_pictographs(" ".join(normalize.clean_lines(text)))
@@ -164,11 +174,11 @@ def _number(text: str, integer: bool = False) -> float | int:
     cleaned = text.replace("€", "").replace("euros", "").replace("euro", "").strip()
     value = parse_coordinate(cleaned) if "°" not in cleaned else None
     if value is None:
-        raise FormError(f"« {text} » n'est pas un nombre : écrivez seulement le nombre, par "
-                        "exemple « 12 » ou « 14,50 ».")
+        raise FormError(f"« {_shown(text)} » n'est pas un nombre : écrivez seulement le "
+                        "nombre, par exemple « 12 » ou « 14,50 ».")
     if integer or value.is_integer():
         if integer and not value.is_integer():
-            raise FormError(f"« {text} » doit être un nombre entier.")
+            raise FormError(f"« {_shown(text)} » doit être un nombre entier.")
         return int(value)
     return value
 
@@ -177,11 +187,11 @@ def _coordinates(text: str) -> tuple[float, float]:
     pair = split_pair(text)
     lat, lon = (parse_coordinate(pair[0]), parse_coordinate(pair[1])) if pair else (None, None)
     if lat is None or lon is None:
-        raise FormError(f"« {text} » : écrivez la latitude puis la longitude, séparées par une "
-                        "virgule, par exemple « 48.1113, -1.6800 », ou laissez vide : la "
-                        "position sera trouvée à partir de l'adresse.")
+        raise FormError(f"« {_shown(text)} » : écrivez la latitude puis la longitude, "
+                        "séparées par une virgule, par exemple « 48.1113, -1.6800 », ou "
+                        "laissez vide : la position sera trouvée à partir de l'adresse.")
     if not in_france(lon, lat):
-        raise FormError(f"« {text} » n'est pas en France : vérifiez l'ordre (la latitude "
+        raise FormError(f"« {_shown(text)} » n'est pas en France : vérifiez l'ordre (la latitude "
                         "d'abord) ou laissez vide.")
     return round(lat, 6), round(lon, 6)
 
@@ -200,15 +210,19 @@ def _choices(f: FormField, text: str, notes: list[str]) -> list[str]:
     labels = vocabulary_of(f.path) or {}
     by_label = {normalize.plain(label): code for code, label in labels.items()}
     chosen: list[str] = []
-    rest = normalize.plain(_one_line(text))
-    while rest:  # GitHub's own answer: labels (which may hold commas) joined by ", "
-        match = next((lbl for lbl in sorted(by_label, key=len, reverse=True)
-                      if rest.startswith(lbl)), None)
+    answer = normalize.plain(_one_line(text))
+    longest_first = sorted(by_label, key=len, reverse=True)
+    at = 0
+    while at < len(answer):  # GitHub's own answer: labels (which may hold commas), ", "
+        match = next((lbl for lbl in longest_first if answer.startswith(lbl, at)), None)
         if match is None:
             break
-        chosen.append(by_label[match])
-        rest = rest[len(match):].lstrip(", ")
-    if not rest:
+        if by_label[match] not in chosen:
+            chosen.append(by_label[match])
+        at += len(match)
+        while at < len(answer) and answer[at] in ", ":
+            at += 1
+    if at >= len(answer):
         return chosen
     chosen, unknown = [], []
     item = _item_schema(f)
@@ -229,7 +243,7 @@ def _choices(f: FormField, text: str, notes: list[str]) -> list[str]:
                 notes.append(f"{f.title()} : « {piece.strip()} » lu comme "
                              f"« {labels.get(code, code)} »")
     if unknown:
-        shown = ", ".join(f"« {u} »" for u in unknown)
+        shown = ", ".join(f"« {_shown(u)} »" for u in unknown[:5])
         raise FormError(f"{shown} ne correspond à aucun choix proposé : choisissez parmi "
                         f"{_labels(f)}.")
     return chosen
@@ -246,9 +260,9 @@ def _hours(text: str, notes: list[str]) -> str:
         except (ParserError, SyntaxError, ValueError):
             expression = None
     if expression is None:
-        raise FormError(f"« {plain_text} » n'a pas été compris : écrivez les jours puis les "
-                        "heures, par exemple « du mardi au samedi de 14h à 19h », « lundi et "
-                        "jeudi 9h-12h et 14h-18h » ou « sur rendez-vous ».")
+        raise FormError(f"« {_shown(plain_text)} » n'a pas été compris : écrivez les jours "
+                        "puis les heures, par exemple « du mardi au samedi de 14h à 19h », "
+                        "« lundi et jeudi 9h-12h et 14h-18h » ou « sur rendez-vous ».")
     notes.append("Horaires lus : " + hours_in_words(expression))
     return expression
 
@@ -268,7 +282,7 @@ def _url(text: str, notes: list[str], title: str) -> str:
     shown = _one_line(text)
     url, why = normalize.normalize_url(shown)
     if url is None:
-        raise FormError((why or f"« {shown} » n'est pas une adresse web")
+        raise FormError((why or f"« {_shown(shown)} » n'est pas une adresse web")
                         + " : écrivez par exemple « www.mon-lieu.fr ».")
     if url != shown:
         notes.append(f"{title} : « {shown} » lu comme {url}")
@@ -279,7 +293,7 @@ def _phone(text: str, notes: list[str]) -> str:
     shown = _one_line(text)
     phone, why = normalize.normalize_phone(shown)
     if phone is None:
-        raise FormError(f"« {shown} » n'est pas un numéro de téléphone : écrivez ses dix "
+        raise FormError(f"« {_shown(shown)} » n'est pas un numéro de téléphone : écrivez ses dix "
                         "chiffres, par exemple « 02 99 12 34 56 » (ou « +687 24 12 34 » en "
                         "Nouvelle-Calédonie et en Polynésie).")
     if why:
@@ -293,8 +307,8 @@ def _postcode(text: str, notes: list[str]) -> str:
     shown = _one_line(text)
     code, why = normalize.postcode(shown)
     if code is None:
-        raise FormError(f"« {shown} » n'est pas un code postal : écrivez ses cinq chiffres, "
-                        "par exemple « 35000 ».")
+        raise FormError(f"« {_shown(shown)} » n'est pas un code postal : écrivez ses cinq "
+                        "chiffres, par exemple « 35000 ».")
     if why:
         notes.append(f"Code postal : {why}")
     return code
@@ -304,7 +318,7 @@ def _date(text: str, notes: list[str], title: str) -> str:
     shown = _one_line(text)
     value, why = normalize.date_reading(shown)
     if value is None:
-        raise FormError(f"« {shown} » n'est pas une date : écrivez par exemple « 15 mars "
+        raise FormError(f"« {_shown(shown)} » n'est pas une date : écrivez par exemple « 15 mars "
                         "2021 » ou « 15/03/2021 ».")
     if why:
         notes.append(f"{title} : {why}")
@@ -501,7 +515,7 @@ def _stops(text: str, notes: list[str], places: _Places | None = None) -> list[d
                 hours = part
             else:
                 hours += " " + part
-        where = f"étape {number} (« {line} »)"
+        where = f"étape {number} (« {_shown(line)} »)"
         if not hours:
             raise FormError(f"{where} : ajoutez les jours et heures, une étape par ligne : "
                             f"{_STOP_HOURS_HINT}.")
@@ -584,7 +598,12 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
                 hint = REQUIRED_HINTS.get(f.id, "ce champ est obligatoire.")
                 errors.append(f"« {f.title()} » : manquant ; " + hint.format(labels=_labels(f)))
             continue
-        if f.kind not in ("textarea", "lines", "stops", "multi"):
+        one_line = f.kind not in ("textarea", "lines", "stops", "multi")
+        if len(text) > (MAX_ONE_LINE if one_line else MAX_LIST) and f.kind != "textarea":
+            errors.append(f"« {f.title()} » : réponse trop longue ({len(text)} caractères) ; "
+                          "quelques mots suffisent.")
+            continue
+        if one_line:
             text = _first_paragraph(f, text, notes)
         if f.id == "courriel":
             email = _one_line(text)
