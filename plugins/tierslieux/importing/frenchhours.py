@@ -95,7 +95,7 @@ def from_days(cells: dict[str, str]) -> tuple[str | None, list[str]]:
 APPOINTMENT = "sur rendez-vous"
 _DAY_WORD = (r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)"
              r"s?(?![a-z])\.?")
-_NAMED_TIME = r"(?P<{h}>\d{{1,2}})\s*(?:h|:|heures?)\s*(?P<{m}>\d{{2}})?"
+_NAMED_TIME = r"(?P<{h}>\d{{1,2}})\s*(?:heures?|h|:)\s*(?P<{m}>\d{{2}})?"
 _SHORT = {"lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6}
 _TOKENS = re.compile(
     r"(?P<every>tous les jours|tlj|7\s*j(?:ours)?\s*(?:/|sur)\s*7)"
@@ -149,7 +149,7 @@ def from_sentence(text: str) -> str | None:
     hours; a word that is neither a day, a time, nor a linking word makes the whole text
     unread (None), so nothing is guessed.
     """
-    value = plain(text.replace("\n", " ; ")).replace("’", "'").replace("h00", "h")
+    value = plain(text).replace("’", "'").replace("h00", "h")
     value = value.replace("midi", "12h")
     value = value.replace("minuit", "24h").replace("12h30 a 12h", "12h30")
     rules: list[tuple[list[int], list[str]]] = []  # days, ranges (or [APPOINTMENT])
