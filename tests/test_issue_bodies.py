@@ -297,3 +297,28 @@ def test_cli_without_the_address_service_uses_the_communes_centre(tmp_path: Path
     assert "service national d'adresses injoignable" in done.stdout
     data = yaml.safe_load(next(tmp_path.rglob("*.yml")).read_text(encoding="utf-8"))
     assert data["position"] == {"methode": "commune"}
+
+
+def test_correction_of_one_price_keeps_the_others(tmp_path: Path) -> None:
+    full = ROOT / "tests" / "fixtures" / "issues" / "nouveau-lieu.md"
+    created = convert_issue(full.read_text(encoding="utf-8"), tmp_path, DAY)
+    body = "### Identifiant du lieu\n\nla-fabrique-du-coin\n\n### Journée (€)\n\n16 €\n"
+    fixed = convert_issue(body, tmp_path, DAY)
+    assert fixed.errors == [] and fixed.path == created.path
+    data = yaml.safe_load(fixed.path.read_text(encoding="utf-8"))
+    assert data["tarifs"] == {"gratuit": False, "demi_journee": 8, "journee": 16,
+                              "adhesion": 20, "details": "Tarif réduit pour les étudiants."}
+    assert (data["latitude"], data["longitude"]) == (48.1125, -1.688)  # place untouched
+
+
+def test_correction_cannot_silently_turn_a_fixed_venue_itinerant(tmp_path: Path) -> None:
+    full = ROOT / "tests" / "fixtures" / "issues" / "nouveau-lieu.md"
+    created = convert_issue(full.read_text(encoding="utf-8"), tmp_path, DAY)
+    before = created.path.read_text(encoding="utf-8")
+    body = ("### Identifiant du lieu\n\nla-fabrique-du-coin\n\n"
+            "### Étapes (lieu itinérant seulement)\n\nMende ; 48000 ; mardi 9h-17h\n")
+    refused = convert_issue(body, tmp_path, DAY)
+    assert refused.path is None
+    assert refused.errors[0].startswith("« Étapes (lieu itinérant seulement) » : ce lieu a une "
+                                        "adresse")
+    assert created.path.read_text(encoding="utf-8") == before

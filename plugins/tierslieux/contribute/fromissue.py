@@ -560,6 +560,19 @@ def _existing(venue_id: str, into: Path | None) -> tuple[Path | None, dict[str, 
     return None, None
 
 
+def _check_kind_of_place(existing: dict[str, Any], data: dict[str, Any],
+                         coords: tuple[float, float] | None, errors: list[str]) -> None:
+    """A correction keeps a fixed venue fixed and an itinerant one itinerant."""
+    address = any(k in data for k in ("adresse", "code_postal", "commune", "code_insee"))
+    if existing.get("etapes") and (address or coords is not None):
+        errors.append("« Adresse » : ce lieu est itinérant ; corrigez ses « Étapes », ou "
+                      "dites dans « Autre chose à signaler » qu'il a maintenant une adresse.")
+    elif not existing.get("etapes") and "etapes" in data:
+        errors.append("« Étapes (lieu itinérant seulement) » : ce lieu a une adresse ; "
+                      "corrigez-la, ou dites dans « Autre chose à signaler » qu'il devient "
+                      "itinérant.")
+
+
 REQUIRED_HINTS = {
     "nom": "écrivez le nom du lieu.",
     "types": "choisissez au moins un type parmi {labels}.",
@@ -620,10 +633,13 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
     if email:
         names = [n for n in (data.get("nom"), (data.get("porteur") or {}).get("nom"),
                              (existing or {}).get("nom")) if n]
-        kept, why = normalize.classify_email(email, data.get("site_web"), names)
+        site = data.get("site_web") or (existing or {}).get("site_web")
+        kept, why = normalize.classify_email(email, site, names)
         notes += [f"Courriel : {n}" for n in why]
         if kept:
             data["courriel"] = kept
+    if existing is not None:
+        _check_kind_of_place(existing, data, coords, errors)
     if errors:
         return reading
     fixed_place = any(k in data for k in ("adresse", "complement_adresse", "code_postal",
@@ -642,6 +658,9 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
             return reading
     data["date_verification"] = checked_on.isoformat()
     if existing is not None:
+        for key, value in data.items():  # « Journée (€) » alone keeps the other prices
+            if isinstance(value, dict) and isinstance(existing.get(key), dict):
+                data[key] = {**existing[key], **value} if key != "position" else value
         replace = set(data) | ({"adresse"} if "code_insee" in data else set())
         reading.data = merge(existing, data, source_wins=False, replace=replace).data
         reading.data["date_verification"] = checked_on.isoformat()
