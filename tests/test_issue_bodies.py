@@ -271,7 +271,7 @@ def test_correction_of_an_unknown_venue_names_the_identifier(tmp_path: Path) -> 
 def test_correction_free_text_does_not_leak_into_the_answers() -> None:
     answers = sections((BODIES / "24-correction-horaires-et-site.md").read_text())
     assert answers["Horaires"] == "du mercredi au samedi de 10h à 18h"
-    assert answers["Autre chose à signaler"].startswith("Nous avons changé")
+    assert answers["Ce qui est faux ou manquant"].startswith("Nous avons changé")
 
 
 def _cli(body: Path, into: Path, url: str) -> subprocess.CompletedProcess[str]:
@@ -322,3 +322,16 @@ def test_correction_cannot_silently_turn_a_fixed_venue_itinerant(tmp_path: Path)
     assert refused.errors[0].startswith("« Étapes (lieu itinérant seulement) » : ce lieu a une "
                                         "adresse")
     assert created.path.read_text(encoding="utf-8") == before
+
+
+def test_closure_reported_from_the_venue_page_link(tmp_path: Path) -> None:
+    """The page's « Signaler que le lieu a fermé » prefills « statut : fermé » lines."""
+    created = convert_issue((BODIES / "01-rennes-comme-dans-l-issue.md").read_text(),
+                            tmp_path, DAY)
+    closed = convert_issue((BODIES / "26-correction-fermeture.md").read_text(), tmp_path, DAY)
+    assert closed.errors == [] and closed.path == created.path
+    data = yaml.safe_load(closed.path.read_text(encoding="utf-8"))
+    assert data["statut"] == "ferme" and str(data["date_fermeture"]) == "2024-06-01"
+    assert data["horaires"] == "Tu-Sa 14:00-19:00"
+    assert "Ce qu'il faudrait écrire : « statut : fermé » lu comme réponse à « Statut »" in (
+        closed.notes)

@@ -55,7 +55,16 @@ from ..model.schema import field_schema, resolve, vocabulary_of
 from ..model.yamlwrite import dump_venue, venue_path
 from ..reference.positions import commune_positions
 from ..reference.refdata import Commune, reference_data
-from .issueform import EXTRA_TITLES, FIELDS, NO, NO_RESPONSE, VENUE_ID_TITLE, YES, FormField
+from .issueform import (
+    CORRECTION_TITLE,
+    EXTRA_TITLES,
+    FIELDS,
+    NO,
+    NO_RESPONSE,
+    VENUE_ID_TITLE,
+    YES,
+    FormField,
+)
 
 
 class FormError(ValueError):
@@ -560,16 +569,46 @@ def _existing(venue_id: str, into: Path | None) -> tuple[Path | None, dict[str, 
     return None, None
 
 
+def _read_written_lines(answers: dict[str, str], notes: list[str]) -> None:
+    """« statut : fermé » lines of « Ce qu'il faudrait écrire » as answers to the questions.
+
+    Why: the venue page's « Signaler que le lieu a fermé » link prefills that free text,
+    and people write corrections that way. A line naming a question left empty answers
+    it (the title, without accents or case, or the field's name; words in brackets are
+    ignored); the other lines stay for the maintainers.
+    """
+    text = answers.get(CORRECTION_TITLE, "")
+    if not text:
+        return
+    by_key = {}
+    for f in FIELDS:
+        for name in (f.title(), f.id.replace("_", " "), f.path[-1].replace("_", " ")):
+            by_key.setdefault(_title_key(re.sub(r"\(.*?\)", "", name)), f)
+    for line in text.splitlines():
+        match = re.fullmatch(r"\s*[-*]?\s*([^:]{2,60}?)\s*(?:\(.*?\))?\s*:\s*(.*?)\s*", line)
+        f = by_key.get(_title_key(match[1])) if match else None
+        if f is None or not match or not match[2] or f.kind == "stops":
+            continue
+        if answers.get(f.title()):
+            notes.append(f"{CORRECTION_TITLE} : « {_shown(line.strip())} » non repris, la "
+                         f"question « {f.title()} » a déjà une réponse")
+            continue
+        answers[f.title()] = match[2]
+        notes.append(f"{CORRECTION_TITLE} : « {_shown(line.strip())} » lu comme réponse à "
+                     f"« {f.title()} »")
+
+
 def _check_kind_of_place(existing: dict[str, Any], data: dict[str, Any],
                          coords: tuple[float, float] | None, errors: list[str]) -> None:
     """A correction keeps a fixed venue fixed and an itinerant one itinerant."""
     address = any(k in data for k in ("adresse", "code_postal", "commune", "code_insee"))
     if existing.get("etapes") and (address or coords is not None):
         errors.append("« Adresse » : ce lieu est itinérant ; corrigez ses « Étapes », ou "
-                      "dites dans « Autre chose à signaler » qu'il a maintenant une adresse.")
+                      "dites dans « Ce qui est faux ou manquant » qu'il a maintenant une "
+                      "adresse.")
     elif not existing.get("etapes") and "etapes" in data:
         errors.append("« Étapes (lieu itinérant seulement) » : ce lieu a une adresse ; "
-                      "corrigez-la, ou dites dans « Autre chose à signaler » qu'il devient "
+                      "corrigez-la, ou dites dans « Ce qui est faux ou manquant » qu'il devient "
                       "itinérant.")
 
 
@@ -600,6 +639,7 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
             errors.append(f"« {VENUE_ID_TITLE} » : aucun lieu « {venue_id} » dans l'annuaire ; "
                           "copiez l'identifiant affiché en bas de la page du lieu.")
             return reading
+    _read_written_lines(answers, notes)
     places = _Places(geocoder)
     data: dict[str, Any] = {}
     coords: tuple[float, float] | None = None

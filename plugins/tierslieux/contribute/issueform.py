@@ -130,11 +130,14 @@ ESSENTIALS: tuple[str, ...] = ("nom", "types", "statut", "adresse", "code_postal
 
 # A correction names the venue it corrects in this section (contract of the forms).
 VENUE_ID_TITLE = "Identifiant du lieu"
-# Free-text sections of the correction form, read by the maintainers, not turned into fields.
-PROBLEM_TITLE = "Autre chose à signaler"
+# Free-text sections of the correction form (their ids `probleme` and `correction` are
+# prefilled by the venue pages' links). from-issue reads « champ : valeur » lines of the
+# second one as answers; the rest is for the maintainers.
+PROBLEM_TITLE = "Ce qui est faux ou manquant"
+CORRECTION_TITLE = "Ce qu'il faudrait écrire"
 SOURCE_TITLE = "Source"
 LINK_TITLE = "Votre lien avec le lieu"
-EXTRA_TITLES = (VENUE_ID_TITLE, PROBLEM_TITLE, SOURCE_TITLE, LINK_TITLE)
+EXTRA_TITLES = (VENUE_ID_TITLE, PROBLEM_TITLE, CORRECTION_TITLE, SOURCE_TITLE, LINK_TITLE)
 
 # Schema fields the form does not ask for, and why (checked by the tests).
 NOT_ASKED = {
@@ -219,6 +222,10 @@ def correction_form() -> dict[str, Any]:
              "attributes": {"label": PROBLEM_TITLE,
                             "description": "Ce que les questions ci-dessus ne permettent pas "
                                            "de dire : l'équipe le lira."}},
+            {"type": "textarea", "id": "correction",
+             "attributes": {"label": CORRECTION_TITLE,
+                            "description": "Une information par ligne, par exemple « statut : "
+                                           "fermé » ou « date de fermeture : juin 2024 »."}},
             {"type": "input", "id": "source",
              "attributes": {"label": SOURCE_TITLE,
                             "description": "Une page publique qui confirme la correction "
