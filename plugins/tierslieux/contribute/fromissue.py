@@ -13,15 +13,20 @@ API, for the tools that answer a request (the bot's reply, the site's preview):
 - `read_issue(body, checked_on, taken, into=..., geocoder=...)` -> `IssueReading`: the venue
   data (None when something must be fixed), `errors` (French, each naming the form's
   question and what to write), `notes` (French, what was normalised, for the reply's
-  table: « Date « mars 2021 » lue comme 2021-03-01 », « Horaires lus : … », « Position
+  table: « Date d'ouverture : « mars 2021 » lue comme 2021-03-01 (premier jour du
+  mois) », « Horaires lus : … », « Position
   tirée de l'adresse (score 0,93) »), and for a correction the venue it updates.
 - `convert_issue(body, into, checked_on, geocoder=...)` -> `Conversion`: the same, then
   the file written (created, or updated for a correction) once the validator accepts it.
 - `venue_from_issue` and `convert` keep their former two-value answers.
+- `hours_in_words(expression)`: opening hours read back in plain French (the venue
+  page's renderer, model/hours.py), for showing what was understood.
 
 A correction is the same text plus a section `### Identifiant du lieu`: the venue's file
 is updated (answers given replace, questions left empty keep the file's values), through
-the importer's merge rule. Nothing is written when anything must be fixed. A personal
+the importer's merge rule; « champ : valeur » lines of its « Ce qu'il faudrait écrire »
+section answer the questions left empty (the venue page's closure link writes
+« statut : fermé » there). Nothing is written when anything must be fixed. A personal
 e-mail address is never kept (a note says so), and no traceback reaches the person.
 """
 
