@@ -14,8 +14,8 @@ API, for the tools that answer a request (the bot's reply, the site's preview):
   data (None when something must be fixed), `errors` (French, each naming the form's
   question and what to write), `notes` (French, what was normalised, for the reply's
   table: « Date d'ouverture : « mars 2021 » lue comme 2021-03-01 (premier jour du
-  mois) », « Horaires lus : … », « Position
-  tirée de l'adresse (score 0,93) »), and for a correction the venue it updates.
+  mois) », « Horaires lus : … », « Position tirée de l'adresse (score 0,93) »), and for
+  a correction the venue it updates.
 - `convert_issue(body, into, checked_on, geocoder=...)` -> `Conversion`: the same, then
   the file written (created, or updated for a correction) once the validator accepts it.
 - `venue_from_issue` and `convert` keep their former two-value answers.
