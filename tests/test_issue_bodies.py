@@ -335,3 +335,11 @@ def test_closure_reported_from_the_venue_page_link(tmp_path: Path) -> None:
     assert data["horaires"] == "Tu-Sa 14:00-19:00"
     assert "Ce qu'il faudrait écrire : « statut : fermé » lu comme réponse à « Statut »" in (
         closed.notes)
+
+
+def test_a_double_dash_inside_an_answer_is_not_a_signature() -> None:
+    body = ("### Nom du lieu\n\nLe Lieu\n\n### Description\n\nAvant\n--\nAprès\n\n"
+            "### Site web\n\nwww.le-lieu.fr\n\n-- \nMarie Martin\n")
+    answers = sections(body)
+    assert answers["Description"] == "Avant\n--\nAprès"
+    assert answers["Site web"] == "www.le-lieu.fr"

@@ -104,8 +104,6 @@ def sections(body: str) -> dict[str, str]:
     CRLF line ends and a mail signature ("-- ") are dropped.
     """
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cut = next((n for n, line in enumerate(lines) if _SIGNATURE.match(line)), len(lines))
-    lines = lines[:cut]
     titles = _titles()
     by_key = {_title_key(t): t for t in titles}
     headings: dict[str, list[int]] = defaultdict(list)
@@ -115,6 +113,10 @@ def sections(body: str) -> dict[str, str]:
             title = by_key.get(_title_key(heading.group(1) or heading.group(2) or ""))
             if title:
                 headings[title].append(number)
+    last = max((n for numbers in headings.values() for n in numbers), default=-1)
+    cut = next((n for n in range(last + 1, len(lines)) if _SIGNATURE.match(lines[n])),
+               len(lines))  # a signature after the last answer, not a « -- » inside one
+    lines = lines[:cut]
     found: dict[str, int] = {}
     bound = len(lines)
     for title in reversed(titles):
