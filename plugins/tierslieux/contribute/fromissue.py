@@ -38,6 +38,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,8 @@ from ..check.logsafe import log_line
 from ..check.validate import check_text
 from ..check.venuefiles import describe_os_error, read_capped, read_venue
 from ..importing import normalize
+from ..importing.communes import CommuneIndex, commune_index, locate
 from ..importing.communes import _of as of_commune
-from ..importing.communes import commune_index, locate
 from ..importing.coordinates import in_france, parse_coordinate, split_pair
 from ..importing.frenchhours import APPOINTMENT, from_sentence
 from ..importing.geocode import APPROXIMATE, FROM_ADDRESS, Geocoder, GeocoderUnavailable
@@ -430,16 +431,19 @@ def _decimal(value: float) -> str:
 
 
 class _Places:
-    """The commune index and centres, built once per run (a second), and the geocoder."""
+    """The commune index and centres (built on first use, about two seconds, then kept for
+    the process), and the geocoder."""
 
     def __init__(self, geocoder: Geocoder | None) -> None:
         self.ref = reference_data()
-        self.index = commune_index(self.ref)
-        self.positions = commune_positions(self.ref)
         self.geocoder = geocoder
 
+    @cached_property
+    def index(self) -> CommuneIndex:
+        return commune_index(self.ref)
+
     def centre(self, commune: Commune) -> tuple[float, float] | None:
-        where = self.positions.of(commune)
+        where = commune_positions(self.ref).of(commune)  # loaded on first use only
         if where is not None:
             return where.lat, where.lon
         if self.geocoder is not None:
