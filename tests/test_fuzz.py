@@ -339,7 +339,9 @@ def _fuzz_from_issue(work: Path, findings: Findings, stats: dict[str, int], coun
             found.append(("exit 2 without an explanation", "exit 2 but stderr: "
                           + result["stderr"][:200]))
         for line in result["stdout"].splitlines():
-            if not line.startswith(("- ", "Fiche créée : ", "La fiche n'a pas pu être créée")):
+            if line and not line.startswith(("- ", "Fiche créée : ", "Fiche mise à jour : ",
+                                              "La fiche n'a pas pu être créée",
+                                              "Ce qui a été compris :")):
                 found.append(("message split over lines", f"from-issue printed a line that "
                               f"is not one of its messages: {line[:160]!r}"))
                 break

@@ -12,7 +12,13 @@ import yaml
 from conftest import ROOT
 from tierslieux.check.validate import validate
 from tierslieux.contribute.fromissue import convert, sections
-from tierslieux.contribute.issueform import FIELDS, NOT_ASKED, issue_form
+from tierslieux.contribute.issueform import (
+    ESSENTIALS,
+    FIELDS,
+    NOT_ASKED,
+    correction_form,
+    issue_form,
+)
 from tierslieux.model.schema import venue_schema
 
 ISSUES = ROOT / "tests" / "fixtures" / "issues"
@@ -53,6 +59,35 @@ def test_form_offers_every_vocabulary_label_and_unique_ids() -> None:
 def test_committed_form_is_the_generated_one() -> None:
     committed = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/nouveau-lieu.yml").read_text())
     assert committed == issue_form()
+    correction = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/correction.yml").read_text())
+    assert correction == correction_form()
+
+
+def test_github_form_shows_only_the_essentials_in_plain_french() -> None:
+    """About a dozen questions, no file-format words, no coordinates (they are geocoded)."""
+    shown = [issue_form()["description"]] + [
+        text for e in issue_form()["body"] for key, value in e["attributes"].items()
+        if key in ("label", "description", "value", "options")
+        for text in (value if isinstance(value, list) else [value])]
+    form = "\n".join(shown)
+    elements = [e for e in issue_form()["body"] if e["type"] != "markdown"]
+    assert [e["id"] for e in elements] == [f.id for f in FIELDS if f.id in ESSENTIALS]
+    assert 10 <= len(elements) <= 13
+    assert "coordonnees" not in ESSENTIALS
+    for word in ("guillemets", "true si", "Markdown", "opening_hours", "OpenStreetMap", "YAML",
+                 "AAAA-MM-JJ", "pull request"):
+        assert word not in form, word
+    required = {e["id"] for e in elements if e.get("validations", {}).get("required")}
+    assert required == {"nom", "types", "statut"}
+
+
+def test_correction_form_names_the_venue_then_asks_the_same_optional_questions() -> None:
+    elements = [e for e in correction_form()["body"] if e["type"] != "markdown"]
+    assert elements[0]["attributes"]["label"] == "Identifiant du lieu"
+    assert elements[0]["validations"] == {"required": True}
+    asked = [e["id"] for e in elements[1:] if e["id"] in ESSENTIALS]
+    assert asked == [f.id for f in FIELDS if f.id in ESSENTIALS]
+    assert not any(e.get("validations") for e in elements[1:])
 
 
 def test_sections_read_githubs_markdown() -> None:
@@ -89,9 +124,10 @@ def test_incomplete_issue_is_explained_in_the_forms_words(tmp_path: Path) -> Non
     path, errors = convert((ISSUES / "incomplet.md").read_text(), tmp_path, DAY)
     assert path is None
     assert list(tmp_path.iterdir()) == []
-    assert any(e.startswith("« Types » : « Boulangerie »") for e in errors)
-    assert any(e.startswith("« Coordonnées »") for e in errors)
+    assert any(e.startswith("« Types » : « Boulangerie »") and "« Fablab »" in e for e in errors)
     assert any(e.startswith("« Journée (€) »") for e in errors)
+    # « 48,1125 -1,6880 » (decimal commas, a space between) is read, not refused.
+    assert not any(e.startswith("« Coordonnées »") for e in errors)
 
 
 def test_missing_address_is_named_after_the_form_question(tmp_path: Path) -> None:
@@ -118,3 +154,13 @@ def test_cli(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert bad.stdout.startswith("La fiche n'a pas pu être créée.")
     assert "Traceback" not in bad.stderr
+
+
+def test_guide_lists_the_forms_questions_and_what_they_accept() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for f in FIELDS:
+        if f.id in ESSENTIALS:
+            assert f"| {f.title()} |" in guide, f.id
+    for example in ("mars 2021", "www.mon-lieu.fr", "du mardi au samedi de 14h à 19h",
+                    "sur rendez-vous", "0262 20 12 34", "Identifiant du lieu".lower()):
+        assert example in guide, example

@@ -12,6 +12,7 @@ from ..check.problems import CODES
 from ..importing.importmapping import mapping_schema
 from ..model.schema import venue_schema
 from ..publish.fielddocs import field_docs, location_fields
+from .issueform import essential_fields
 
 FIELDS_BEGIN = "<!-- BEGIN champs (généré par `tierslieux sync`) -->"
 FIELDS_END = "<!-- END champs -->"
@@ -19,6 +20,8 @@ CODES_BEGIN = "<!-- BEGIN codes (généré par `tierslieux sync`) -->"
 CODES_END = "<!-- END codes -->"
 MAPPING_BEGIN = "<!-- BEGIN correspondance (généré par `tierslieux sync`) -->"
 MAPPING_END = "<!-- END correspondance -->"
+FORM_BEGIN = "<!-- BEGIN formulaire (généré par `tierslieux sync`) -->"
+FORM_END = "<!-- END formulaire -->"
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -81,6 +84,19 @@ def mapping_table() -> str:
     return "\n".join(head + rows)
 
 
+def form_table() -> str:
+    """The questions of the GitHub form and what may be typed in each (issueform.py)."""
+    head = ["| Question | Obligatoire | Ce que vous pouvez écrire |", "| --- | --- | --- |"]
+    rows = []
+    for f in essential_fields():
+        help_text = f.description()
+        if f.kind in ("multi", "choice"):
+            help_text += " Choix : " + ", ".join(f"« {o} »" for o in f.options()) + "."
+        rows.append(f"| {_cell(f.title())} | {'oui' if f.required else ''} | "
+                    f"{_cell(help_text)} |")
+    return "\n".join(head + rows)
+
+
 def replace_block(text: str, begin: str, end: str, content: str) -> str:
     if begin not in text or end not in text:
         raise ValueError(f"marqueurs absents : {begin} … {end}")
@@ -91,4 +107,5 @@ def replace_block(text: str, begin: str, end: str, content: str) -> str:
 def render(current: str) -> str:
     text = replace_block(current, FIELDS_BEGIN, FIELDS_END, fields_table())
     text = replace_block(text, CODES_BEGIN, CODES_END, codes_table())
+    text = replace_block(text, FORM_BEGIN, FORM_END, form_table())
     return replace_block(text, MAPPING_BEGIN, MAPPING_END, mapping_table())

@@ -1,8 +1,14 @@
-"""The GitHub issue form for proposing a venue, generated from the JSON Schema.
+"""The GitHub issue forms for proposing and correcting a venue, generated from the schema.
 
 The form's inputs and vocabularies come from the schema, so a new field or a new type
 reaches contributors without anyone editing the form by hand; `tierslieux sync --check`
-(run by the tests) fails when the committed form is out of date.
+(run by the tests) fails when a committed form is out of date.
+
+`FIELDS` is the full catalogue of answers `tierslieux from-issue` reads (each by its
+title, from the GitHub form, the site's form or an e-mail); the GitHub forms show only
+`ESSENTIALS`, about a dozen questions a venue's manager can answer without help, worded
+without any file-format words: from-issue reads dates, hours, phones and addresses as
+people write them and finds the position from the address.
 """
 
 from __future__ import annotations
@@ -33,13 +39,36 @@ class FormField:
         return (field_schema(self.path) or {}).get("title", self.id)
 
     def description(self) -> str:
-        if self.help:
-            return self.help
+        if self.help or self.id in HELP:
+            return self.help or HELP[self.id]
         return (field_schema(self.path) or {}).get("description", "")
 
     def options(self) -> list[str]:
         return list((vocabulary_of(self.path) or {}).values())
 
+
+# Help shown instead of the schema's description, which is written for the venue file
+# (it speaks of quotes, `true`, Markdown or OpenStreetMap): here, what a person may type.
+HELP = {
+    "nom": "Le nom sous lequel le public connaît le lieu.",
+    "types": "Un ou plusieurs : un lieu est souvent hybride.",
+    "statut": "Où en est le lieu aujourd'hui.",
+    "date_ouverture": "Par exemple « 15 mars 2021 », « 15/03/2021 » ou seulement « mars 2021 ».",
+    "date_fermeture": "Par exemple « 30 juin 2024 » ou « 30/06/2024 ».",
+    "code_postal": "Cinq chiffres, par exemple 35000.",
+    "commune": "Par exemple « Saint-Étienne » ; les accents ne sont pas obligatoires.",
+    "description": "Quelques phrases pour présenter le lieu (2 000 caractères au plus).",
+    "site_web": "Par exemple www.mon-lieu.fr.",
+    "courriel": "L'adresse de contact du lieu, par exemple contact@mon-lieu.fr, et non celle "
+                "d'une personne : elle sera publiée.",
+    "telephone": "Le numéro du lieu, écrit comme vous voulez : 02 99 12 34 56, "
+                 "0262 12 34 56, +33 2 99 12 34 56.",
+    "horaires": "En toutes lettres, par exemple « du mardi au samedi de 14h à 19h », "
+                "« lundi et jeudi 9h-12h et 14h-18h » ou « sur rendez-vous ».",
+    "tarifs_gratuit": "« Oui » si l'accès au lieu est gratuit.",
+    "accessibilite_fauteuil_roulant": "Le lieu est-il accessible en fauteuil roulant ?",
+    "accessibilite_stationnement": "« Oui » si un parking est disponible.",
+}
 
 
 def _nested(parent: str, **kinds: str) -> list[FormField]:
@@ -62,13 +91,13 @@ FIELDS: list[FormField] = [
     FormField("code_insee", ("code_insee",), "input",
               help="Facultatif : déduit du code postal et de la commune s'il est vide."),
     FormField("coordonnees", ("latitude", "longitude"), "coords", label="Coordonnées",
-              help="Latitude et longitude, séparées par une virgule, par exemple "
-                   "« 48.1113, -1.6800 ». Sur openstreetmap.org, clic droit sur le lieu puis "
-                   "« Afficher l'adresse ». Laissez vide pour un lieu itinérant."),
+              help="Facultatif : la position est trouvée à partir de l'adresse. Si vous la "
+                   "connaissez, latitude et longitude séparées par une virgule, par exemple "
+                   "« 48.1113, -1.6800 »."),
     FormField("etapes", ("etapes",), "stops", label="Étapes (lieu itinérant seulement)",
-              help="Une étape par ligne : « commune ; code postal ; latitude, longitude ; "
-                   "horaires », par exemple « Mende ; 48000 ; 44.5181, 3.5000 ; "
-                   "Tu 09:00-17:00 »."),
+              help="Une étape par ligne : « commune ; code postal ; jours et heures », par "
+                   "exemple « Mende ; 48000 ; le mardi de 9h à 17h ». Laissez vide pour un "
+                   "lieu fixe."),
     FormField("description", ("description",), "textarea"),
     FormField("site_web", ("site_web",), "input"),
     FormField("courriel", ("courriel",), "input"),
@@ -94,6 +123,22 @@ FIELDS: list[FormField] = [
               help="Pages publiques qui attestent ces informations, une par ligne."),
 ]
 
+# The questions the GitHub forms show, in the catalogue's order (the others stay readable).
+ESSENTIALS: tuple[str, ...] = ("nom", "types", "statut", "adresse", "code_postal", "commune",
+                               "etapes", "description", "site_web", "courriel", "telephone",
+                               "horaires")
+
+# A correction names the venue it corrects in this section (contract of the forms).
+VENUE_ID_TITLE = "Identifiant du lieu"
+# Free-text sections of the correction form (their ids `probleme` and `correction` are
+# prefilled by the venue pages' links). from-issue reads « champ : valeur » lines of the
+# second one as answers; the rest is for the maintainers.
+PROBLEM_TITLE = "Ce qui est faux ou manquant"
+CORRECTION_TITLE = "Ce qu'il faudrait écrire"
+SOURCE_TITLE = "Source"
+LINK_TITLE = "Votre lien avec le lieu"
+EXTRA_TITLES = (VENUE_ID_TITLE, PROBLEM_TITLE, CORRECTION_TITLE, SOURCE_TITLE, LINK_TITLE)
+
 # Schema fields the form does not ask for, and why (checked by the tests).
 NOT_ASKED = {
     "id": "déduit du nom du lieu",
@@ -107,13 +152,29 @@ NOT_ASKED = {
 
 INTRO = (
     "Merci de proposer un tiers-lieu ! Remplissez ce que vous savez : un champ vide vaut "
-    "mieux qu'une information incertaine. Une fois la demande relue par l'équipe, une fiche "
-    "est créée automatiquement et proposée en *pull request*.\n\n"
+    "mieux qu'une information incertaine. Écrivez comme dans un courriel : les dates, les "
+    "horaires et les numéros sont compris en toutes lettres, et la position du lieu est "
+    "trouvée à partir de son adresse. Une réponse automatique vous dit aussitôt ce qui a été "
+    "compris, puis l'équipe relit la demande avant d'ajouter le lieu à l'annuaire.\n\n"
+    "Pour ajouter d'autres informations (tarifs, services, équipements, accessibilité…), "
+    "utilisez le formulaire « Ajouter ou corriger un lieu » du site.\n\n"
     "Ne mettez ni nom de personne ni adresse électronique personnelle : l'annuaire est public."
 )
 
+CORRECTION_INTRO = (
+    "Merci de signaler une erreur ! Indiquez l'identifiant du lieu, puis remplissez seulement "
+    "ce qui change : ce que vous laissez vide reste tel quel sur la fiche. Une réponse "
+    "automatique vous dit aussitôt ce qui a été compris.\n\n"
+    "Ne mettez ni nom de personne ni adresse électronique personnelle : cette page est publique."
+)
 
-def _element(f: FormField) -> dict[str, Any]:
+
+def essential_fields() -> list[FormField]:
+    """The questions of the GitHub forms, in the catalogue's order."""
+    return [f for f in FIELDS if f.id in ESSENTIALS]
+
+
+def _element(f: FormField, *, correction: bool = False) -> dict[str, Any]:
     attributes: dict[str, Any] = {"label": f.title()}
     if f.description():
         attributes["description"] = f.description()
@@ -126,7 +187,7 @@ def _element(f: FormField) -> dict[str, Any]:
         if f.kind == "multi":
             attributes["multiple"] = True
     element: dict[str, Any] = {"type": kind, "id": f.id, "attributes": attributes}
-    if f.required:
+    if f.required and not correction:
         element["validations"] = {"required": True}
     return element
 
@@ -134,16 +195,58 @@ def _element(f: FormField) -> dict[str, Any]:
 def issue_form() -> dict[str, Any]:
     return {
         "name": "Proposer un nouveau lieu",
-        "description": "Ajouter un tiers-lieu à l'annuaire, sans connaître git.",
+        "description": "Ajouter un tiers-lieu à l'annuaire, sans rien installer.",
         "title": "[Nouveau lieu] ",
         "labels": ["nouveau-lieu"],
         "body": [{"type": "markdown", "attributes": {"value": INTRO}},
-                 *(_element(f) for f in FIELDS)],
+                 *(_element(f) for f in essential_fields())],
     }
 
 
-def issue_form_yaml() -> str:
+def correction_form() -> dict[str, Any]:
+    """The same questions, all optional, after the venue's identifier (contract point 2)."""
+    return {
+        "name": "Corriger une fiche",
+        "description": "Signaler une information fausse, manquante ou périmée sur un lieu.",
+        "title": "[Correction] ",
+        "labels": ["correction"],
+        "body": [
+            {"type": "markdown", "attributes": {"value": CORRECTION_INTRO}},
+            {"type": "input", "id": "lieu",
+             "attributes": {"label": VENUE_ID_TITLE,
+                            "description": "Il figure en bas de la page du lieu (par exemple "
+                                           "« la-cantine-rennes »)."},
+             "validations": {"required": True}},
+            *(_element(f, correction=True) for f in essential_fields()),
+            {"type": "textarea", "id": "probleme",
+             "attributes": {"label": PROBLEM_TITLE,
+                            "description": "Ce que les questions ci-dessus ne permettent pas "
+                                           "de dire : l'équipe le lira."}},
+            {"type": "textarea", "id": "correction",
+             "attributes": {"label": CORRECTION_TITLE,
+                            "description": "Une information par ligne, par exemple « statut : "
+                                           "fermé » ou « date de fermeture : juin 2024 »."}},
+            {"type": "input", "id": "source",
+             "attributes": {"label": SOURCE_TITLE,
+                            "description": "Une page publique qui confirme la correction "
+                                           "(site du lieu, article…)."}},
+            {"type": "dropdown", "id": "lien",
+             "attributes": {"label": LINK_TITLE,
+                            "options": ["Je gère ce lieu", "J'y travaille ou je le fréquente",
+                                        "Je fais partie d'un réseau de tiers-lieux", "Autre"]}},
+        ],
+    }
+
+
+def _dump(form: dict[str, Any]) -> str:
     header = ("# Generated from schema/venue.schema.json by `tierslieux sync`: "
               "do not edit by hand.\n")
-    return header + yaml.safe_dump(issue_form(), allow_unicode=True, sort_keys=False,
-                                   width=100)
+    return header + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
+
+
+def issue_form_yaml() -> str:
+    return _dump(issue_form())
+
+
+def correction_form_yaml() -> str:
+    return _dump(correction_form())

@@ -1,6 +1,6 @@
 """`tierslieux sync`: regenerate the files derived from the schema and the venues.
 
-The issue form, the contributor guide's reference tables and CODEOWNERS are derived;
+The issue forms, the contributor guide's reference tables and CODEOWNERS are derived;
 `--check` (run by the tests and the pull-request workflow) fails when one is stale.
 """
 
@@ -13,9 +13,10 @@ from pathlib import Path
 from ..check.validate import validate
 from ..model.paths import ROOT
 from . import codeowners, contribdocs
-from .issueform import issue_form_yaml
+from .issueform import correction_form_yaml, issue_form_yaml
 
 ISSUE_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "nouveau-lieu.yml"
+CORRECTION_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
 CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
@@ -24,6 +25,7 @@ def derived_files() -> dict[Path, Callable[[str], str]]:
     """Each derived file and how to compute its content from its current content."""
     return {
         ISSUE_FORM: lambda _current: issue_form_yaml(),
+        CORRECTION_FORM: lambda _current: correction_form_yaml(),
         CONTRIBUTING: contribdocs.render,
         CODEOWNERS: lambda current: codeowners.render(current, validate().venues),
     }

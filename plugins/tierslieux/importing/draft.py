@@ -82,8 +82,8 @@ def _convert(name: str, kind: str, text: str, spec: ColumnSpec, draft: Draft) ->
         elif not re.fullmatch(r"(?:\d{2}|2A|2B)\d{3}", value):
             value, why = None, f"« {text} » illisible : ignoré"
     elif kind == "date":
-        value = normalize.date(text)
-        why = None if value else f"« {text} » illisible (attendu AAAA-MM-JJ) : ignorée"
+        value, why = normalize.date_reading(text)
+        why = why if value else f"« {text} » illisible (attendu AAAA-MM-JJ) : ignorée"
     elif kind in ("integer", "number"):
         number = parse_number(text)
         if number is not None and kind == "integer" and number.is_integer():

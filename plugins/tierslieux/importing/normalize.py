@@ -9,6 +9,7 @@ docstring lists them).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -322,8 +323,18 @@ def classify_email(value: str, site: str | None,
     return kept, notes
 
 
+# Quotes people type around a value (a form once asked for them), and « CP » before a code.
+_QUOTES = "\"'«»“”„‘’`"
+
+
 def postcode(value: str) -> tuple[str | None, str | None]:
-    digits = re.sub(r"\s", "", value)
+    """(5-digit postcode, note) from « 35 000 », "35000", CP 35000 or 3500 (leading 0 lost)."""
+    digits = re.sub(r"[\s\u00a0\u202f.]", "", value.strip().strip(_QUOTES))
+    digits = re.sub(r"^(?:cp|c\.p\.|codepostal):?", "", digits.strip(_QUOTES), flags=re.IGNORECASE)
+    if re.fullmatch(r"[\dOo]{5}", digits) and re.search(r"\d", digits):
+        fixed = digits.replace("O", "0").replace("o", "0")  # « 35OOO », typed with letters O
+        if fixed != digits:
+            return fixed, f"« {value.strip()} » lu comme {fixed}"
     if not digits:
         return None, None
     if re.fullmatch(r"\d{4}", digits):
@@ -333,15 +344,77 @@ def postcode(value: str) -> tuple[str | None, str | None]:
     return None, f"« {value.strip()} » illisible : ignoré"
 
 
+MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+          "septembre", "octobre", "novembre", "decembre")
+_MONTH_ABBREVIATIONS = {"janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9,
+                        "oct": 10, "nov": 11, "dec": 12}
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})")
+_WORDS_DATE = re.compile(r"(?:(?:le|depuis|en|ouvert|ouverture)\s+)*(?:(\d{1,2})(?:er|e)?\s+)?"
+                         r"([a-z]+)\.?\s+(\d{4})")
+
+
+def _month(word: str) -> int | None:
+    if word in MONTHS:
+        return MONTHS.index(word) + 1
+    return _MONTH_ABBREVIATIONS.get(word)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def date_reading(value: str) -> tuple[str | None, str | None]:
+    """(AAAA-MM-JJ, note when only a month or a year was given) or (None, None).
+
+    Why forgiving: people write « 15/03/2021 », « 15 mars 2021 », « mars 2021 » or
+    « 2021 ». A month or a year alone becomes its first day, and the note says so.
+    """
+    text = plain(value).strip(_QUOTES + " .")
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        return _iso(int(iso[1]), int(iso[2]), int(iso[3])), None
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        if len(numeric[3]) == 2:
+            year += 2000  # « 15/03/21 »: venues of the directory opened after 2000
+        return _iso(year, month, day), None
+    words = _WORDS_DATE.fullmatch(text)
+    if words and _month(words[2]):
+        month = _month(words[2]) or 1
+        if words[1]:
+            return _iso(int(words[3]), month, int(words[1])), None
+        found = _iso(int(words[3]), month, 1)
+        return found, f"« {value.strip()} » lue comme {found} (premier jour du mois)"
+    month_year = re.fullmatch(r"(\d{1,2})[/.\-](\d{4})", text)
+    if month_year:
+        found = _iso(int(month_year[2]), int(month_year[1]), 1)
+        return found, (f"« {value.strip()} » lue comme {found} (premier jour du mois)"
+                       if found else None)
+    year_only = re.fullmatch(r"(?:(?:en|depuis)\s+)?(\d{4})", text)
+    if year_only and 1800 <= int(year_only[1]) <= 2200:
+        found = f"{year_only[1]}-01-01"
+        return found, f"« {value.strip()} » lue comme {found} (premier jour de l'année)"
+    return None, None
+
+
 def date(value: str) -> str | None:
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if french:
-        day, month, year = french.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
-    return None
+    """The date as AAAA-MM-JJ, or None (see date_reading for the forms read)."""
+    return date_reading(value)[0]
+
+
+# Pictographs people paste from chat apps (🚀, ☕, ✨) and the joiners between them.
+_PICTOGRAPHS = re.compile(
+    "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F1E6-\U0001F1FF"
+    "\u2B00-\u2BFF\u200d\ufe0e\ufe0f\u20e3]")
+
+
+def without_pictographs(text: str) -> str:
+    """The text without emojis, for names, addresses and other one-line values."""
+    return " ".join(_PICTOGRAPHS.sub(" ", text).split())
 
 
 def boolean(value: str) -> bool | None:
@@ -363,3 +436,51 @@ def enum(item: dict[str, Any], value: str) -> str | None:
         if plain(label) == plain(value):
             return code
     return None
+
+
+# Words that only say "a place for": « espace de coworking », « un lieu de type fablab ».
+_VOCABULARY_FILLER = {"espace", "espaces", "lieu", "lieux", "de", "d", "du", "des", "un", "une",
+                      "le", "la", "les", "l", "type", "en", "pour", "notre", "nos"}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", plain(text))
+
+
+def vocabulary_code(item: dict[str, Any], value: str) -> str | None:
+    """The code a free-text answer names in an item schema's vocabulary, or None.
+
+    Why more forgiving than `enum`: people type « espace de coworking », « fab lab » or
+    « EPN » rather than the label. Tried in turn: the code or the label (`enum`), the same
+    without spaces, hyphens and filler words, one of the label's parts (« Ressourcerie /
+    recyclerie » → « recyclerie »), the initials of a label of three words or more, and
+    a label part found in the text or the text in a label part; an answer matching two
+    codes matches none.
+    """
+    exact = enum(item, value)
+    if exact is not None:
+        return exact
+    words = [w for w in re.findall(r"[a-z0-9]+", plain(value).replace("'", " "))
+             if w not in _VOCABULARY_FILLER]
+    key = "".join(words)
+    if len(key) < 3:
+        return None
+    labels = item.get("x-labels", {})
+    keys: dict[str, set[str]] = {}
+    for code in item.get("enum", []):
+        label = labels.get(code, code)
+        parts = {_squashed(code), _squashed(label),
+                 *(_squashed(p) for p in re.split(r"\s*/\s*", label))}
+        label_words = [w for w in re.findall(r"[a-z0-9]+", plain(label))
+                       if w not in _VOCABULARY_FILLER]
+        kept = [w for w in re.findall(r"[a-z0-9]+", plain(label)) if w not in ("de", "d")]
+        if len(kept) >= 3:
+            parts.add("".join(w[0] for w in kept))
+        parts.add("".join(label_words))
+        keys[code] = {p for p in parts if p}
+    same = [code for code, parts in keys.items() if key in parts]
+    if len(same) == 1:
+        return same[0]
+    near = [code for code, parts in keys.items()
+            if any(len(p) >= 5 and (p in key or (len(key) >= 5 and key in p)) for p in parts)]
+    return near[0] if len(near) == 1 else None
