@@ -282,7 +282,7 @@ def test_the_reply_runs_our_code_without_a_write_token_and_posts_without_our_cod
     script = jobs[writer]["steps"][0]["run"]
     assert 'select(.user.login == "github-actions[bot]"' in script
     assert "--method PATCH" in script and "gh issue comment" in script
-    assert writer_env["REPLY"] == "${{ needs.%s.outputs.reply }}" % reader
+    assert writer_env["REPLY"] == f"${{{{ needs.{reader}.outputs.reply }}}}"
 
 
 def test_the_confirmation_is_applied_only_once_a_maintainer_labels_it() -> None:

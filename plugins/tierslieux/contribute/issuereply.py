@@ -440,6 +440,20 @@ def _merged(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# The questions of the correction form before it asked the venue's fields (kept so that
+# issues opened with it are still read).
+_OLD_CORRECTION = ["Ce qui est faux ou manquant", "Ce qu'il faudrait écrire", "Source",
+                   "Votre lien avec le lieu"]
+
+
+def correction_id(body: str) -> str:
+    """The venue a correction is about (« Identifiant du lieu », asked first), or ""."""
+    titles = [confirmform.ID_TITLE, *(f.title() for f in FIELDS), *_OLD_CORRECTION]
+    answer = confirmform.read_sections(body, titles).get(confirmform.ID_TITLE, "")
+    lines = answer.strip().splitlines()
+    return lines[0].strip().strip("`").strip() if lines else ""
+
+
 def reply(body: str, *, day: dt.date, site_url: str, author: str = "",
           venues_dir: Path = VENUES_DIR, directory: Directory | None = None) -> str:
     """The whole comment, starting with the marker by which the workflow finds it again."""
@@ -447,8 +461,7 @@ def reply(body: str, *, day: dt.date, site_url: str, author: str = "",
     if confirmform.is_confirmation(body):
         lines = _confirmation(body, day, site_url, venues_dir, author)
     else:
-        venue_id = confirmform.read_sections(body, [confirmform.ID_TITLE]).get(
-            confirmform.ID_TITLE, "").strip().strip("`").strip()
+        venue_id = correction_id(body)
         if venue_id:
             lines = _correction(body, venue_id, site_url, venues_dir)
         else:
