@@ -74,15 +74,25 @@ def _table(text: str) -> dict[str, tuple[str, str]]:
     return rows
 
 
-def test_a_venue_already_listed_150_m_away_is_named_with_its_distance(directory) -> None:
+@pytest.mark.parametrize("name", ["breizh entropy", "Breizh Entropy - hackerspace"])
+def test_a_venue_already_listed_150_m_away_is_named_with_its_distance(directory, name):
     north = REAL["latitude"] + 150 / METRES_PER_DEGREE
-    text = _answer(body(nom="breizh entropy", types="Fablab", statut="Ouvert",
+    text = _answer(body(nom=name, types="Fablab", statut="Ouvert",
                         adresse="6 rue d'Ouessant", code_postal="35000", commune="Rennes",
                         coordonnees=f"{north:.6f}, {REAL['longitude']}"),
                    directory=directory)
     duplicates = _section(text, "Ce lieu existe peut-être déjà")
     assert (f"Ce lieu existe peut-être déjà : [Breizh Entropy]({SITE}/lieux/breizh-entropy/), "
             "à 150 m (nom semblable).") in duplicates
+
+
+def test_another_name_next_door_is_not_a_duplicate(directory) -> None:
+    north = REAL["latitude"] + 150 / METRES_PER_DEGREE
+    text = _answer(body(nom="Atelier Vélo Solidaire", types="Fablab", statut="Ouvert",
+                        adresse="6 rue d'Ouessant", code_postal="35000", commune="Rennes",
+                        coordonnees=f"{north:.6f}, {REAL['longitude']}"),
+                   directory=directory)
+    assert "existe peut-être déjà" not in text
 
 
 def test_a_venue_without_coordinates_is_compared_within_its_commune(directory) -> None:
@@ -209,3 +219,14 @@ def test_the_command_writes_the_reply_and_never_a_traceback(tmp_path: Path) -> N
     run = subprocess.run([TIERSLIEUX, "reply-issue", "--body", issue, "--out", out,
                           "--date", "30/11/2026"], capture_output=True, text=True)
     assert run.returncode == 2 and "AAAA-MM-JJ" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_hours_in_french_words_are_shown_not_crashed_on(directory) -> None:
+    """Whether from-issue turns them into OSM or asks for another wording, the reply reads
+    them back in French."""
+    text = _answer(body(nom="Le Local", types="Fablab", statut="Ouvert",
+                        adresse="3 rue de la Paix", code_postal="35000", commune="Rennes",
+                        coordonnees="48.1125, -1.6880",
+                        horaires="du mardi au samedi de 14h à 19h"), directory=directory)
+    shown = _table(text)[TITLES["horaires"]][0].lower()
+    assert "mardi" in shown and "samedi" in shown and "19" in shown

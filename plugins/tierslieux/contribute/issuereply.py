@@ -17,16 +17,26 @@ import argparse
 import base64
 import datetime as dt
 import json
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import opening_hours
+
 from ..check.logsafe import log_line, markdown
 from ..check.validate import check_text
 from ..check.yamlload import load_file
-from ..importing.directory import Directory, Match, position_of
+from ..importing.directory import (
+    Directory,
+    Match,
+    distance_m,
+    position_of,
+    same_place_names,
+)
+from ..importing.normalize import plain
 from ..model.dates import french_date
 from ..model.hours import week_schedule
 from ..model.ids import taken_ids, unique_id
@@ -49,6 +59,9 @@ NEAR_M = 1000.0
 NEAR_SCORE = 75.0
 SAME_COMMUNE_SCORE = 85.0
 MAX_DUPLICATES = 3
+SAME_NAME_NEAR_M = 300.0  # one name containing the other, this close: the same place?
+_GENERIC_WORDS = {"les", "des", "coworking", "fablab", "fab", "lab", "tiers", "lieu",
+                  "espace", "atelier", "maison"}
 
 # The fields worth giving even when optional (issueform.ESSENTIALS, once it exists).
 _USEFUL = ("site_web", "courriel", "horaires", "description")
@@ -144,8 +157,8 @@ def _value_of(data: dict[str, Any], f: FormField) -> Any:
 def _hours(expression: str) -> str:
     try:
         week = week_schedule(expression)
-    except (SyntaxError, ValueError, RuntimeError):
-        return _text(expression)
+    except (opening_hours.ParserError, SyntaxError, ValueError):
+        return _text(expression)  # not (yet) an OSM expression: shown as typed
     return "<br>".join(f"{_text(days)} : {_text(hours)}" for days, hours in week)
 
 
@@ -268,7 +281,33 @@ def duplicates(data: dict[str, Any], directory: Directory) -> list[tuple[Match, 
             break
         seen.add(match.known.id)
         found.append((match, in_commune))
-    return found
+    if not in_commune:
+        found += _named_alike_next_door(data, where, directory, seen)
+    return found[:MAX_DUPLICATES]
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", plain(name)) if len(w) > 2} - _GENERIC_WORDS
+
+
+def _named_alike_next_door(data: dict[str, Any], where: tuple[float, float],
+                           directory: Directory, seen: set[str]) -> list[tuple[Match, bool]]:
+    """Venues a few steps away whose name contains this one's, or the reverse
+    (« Breizh Entropy » / « Breizh Entropy - hackerspace »): a rewording the importer's
+    score misses, worth a look when proposing a venue by hand."""
+    name = str(data.get("nom", ""))
+    mine = _words(name)
+    out = []
+    for known in directory.venues:
+        other = position_of(known.data)
+        if known.id in seen or other is None or not mine:
+            continue
+        metres = distance_m(*where, *other)
+        theirs = str(known.data.get("nom", ""))
+        if metres <= SAME_NAME_NEAR_M and mine & _words(theirs) and same_place_names(
+                name, theirs):
+            out.append((Match(known, "nom", 0.0, metres), False))
+    return sorted(out, key=lambda m: m[0].distance or 0.0)
 
 
 def _duplicate_lines(found: list[tuple[Match, bool]], site_url: str) -> list[str]:
