@@ -506,7 +506,7 @@ def reply(body: str, *, day: dt.date, site_url: str, author: str = "",
         else:
             lines = _new_venue(body, day, site_url, venues_dir,
                                directory or Directory.load(venues_dir))
-    text = "\n".join([MARKER, *lines]).rstrip() + "\n"
+    text = "\n".join([MARKER, "", *lines]).rstrip() + "\n"
     if len(text) > MAX_REPLY_CHARS:
         text = text[:MAX_REPLY_CHARS].rsplit("\n", 1)[0] + "\n\n(réponse tronquée)\n"
     return text
