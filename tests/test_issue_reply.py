@@ -8,6 +8,7 @@ content/venues, as the workflow does.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -230,3 +231,21 @@ def test_hours_in_french_words_are_shown_not_crashed_on(directory) -> None:
                         horaires="du mardi au samedi de 14h à 19h"), directory=directory)
     shown = _table(text)[TITLES["horaires"]][0].lower()
     assert "mardi" in shown and "samedi" in shown and "19" in shown
+
+
+def test_mutated_bodies_always_get_a_reply(directory) -> None:
+    """The fuzzer's hostile answers (HTML, control characters, odd scalars, broken
+    headings) in the three kinds of body: a reply, never an exception."""
+    import random
+
+    from fuzz.mutate import ISSUE_OPERATORS, mutate
+
+    corpus = [p.read_bytes() for p in sorted(ISSUES.glob("*.md"))]
+    corpus += [_confirmation("breizh-entropy", confirmform.EXACT, manager="Oui").encode(),
+               ("### Identifiant du lieu\n\nbreizh-entropy\n\n" + body(
+                   horaires="Mo 10:00-12:00", nom="Breizh")).encode()]
+    for index in range(int(os.environ.get("REPLY_FUZZ_CASES", "60"))):
+        rng = random.Random(f"reply:{index}")
+        data, _ = mutate(rng, rng.choice(corpus), corpus, ISSUE_OPERATORS)
+        text = _answer(data.decode("utf-8", "replace"), author="marie-be", directory=directory)
+        assert text.startswith(MARKER + "\n") and len(text) <= 60_100
