@@ -75,31 +75,52 @@ HOW_TO_EDIT = ("Pour corriger, modifiez votre demande : menu « ··· » en hau
 
 @dataclass
 class Understood:
-    """A new venue as `tierslieux from-issue` would write it, or as much as could be read."""
+    """A request as `tierslieux from-issue` reads it, or as much of it as could be read."""
 
     data: dict[str, Any]  # the venue file's data (partial when `errors`)
     errors: list[str]  # French, naming the form's questions
     notes: list[str] = field(default_factory=list)  # what was normalised, in French
     failed: set[str] = field(default_factory=set)  # titles of questions that could not be read
+    current: dict[str, Any] | None = None  # a correction: the venue's file as it is
 
 
-def understand_new(body: str, day: dt.date, venues_dir: Path) -> Understood:
-    """Run from-issue's own conversion (into a scratch folder) and read its file back.
+def understand(body: str, day: dt.date, venues_dir: Path) -> Understood:
+    """What from-issue makes of a new venue or of a correction, without writing anything.
 
-    When it refuses, each answer is read on its own, so the table still shows what was
-    understood. The from-issue branch adds French notes to its result: take them here.
+    The one place that calls from-issue. With the forgiving from-issue (`read_issue`,
+    returning notes and, for a correction, the merged venue), its reading is used as is;
+    with the earlier one (`convert` only), a new venue is converted into a scratch folder
+    and a correction is merged here. When from-issue refuses, each answer is read on its
+    own, so the table still shows what was understood.
     """
-    with tempfile.TemporaryDirectory() as scratch:
-        path, errors = fromissue.convert(body, Path(scratch), day)
-        data = load_file(path).data if path else None
-    if isinstance(data, dict):
-        commune = data.get("commune") or (data.get("etapes") or [{}])[0].get("commune", "")
-        data["id"] = unique_id(data.get("nom", "lieu"), commune, taken_ids(venues_dir))
-        return Understood(data, [])
-    partial, failed = read_given_fields(body)
-    failed |= {f.title() for f in FIELDS if any(e.startswith(f"« {f.title()} »")
+    venue_id = correction_id(body)
+    current = _load_venue(venues_dir, venue_id) if venue_id else None
+    if hasattr(fromissue, "read_issue"):
+        reading = fromissue.read_issue(body, day, into=venues_dir)
+        data, errors, notes = reading.data, list(reading.errors), list(reading.notes)
+        if data is not None:
+            errors += _schema_errors(data)
+    elif current is not None:
+        given, failed = read_given_fields(body)
+        data = _merged(current, given) if not failed else None
+        errors = [f"« {t} » : cette réponse n'a pas pu être lue." for t in sorted(failed)]
+        errors += _schema_errors(data) if data is not None and given else []
+        notes = []
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            path, errors = fromissue.convert(body, Path(scratch), day)
+            data = load_file(path).data if path else None
+        if isinstance(data, dict):  # its id, made unique among the real venues
+            commune = data.get("commune") or (data.get("etapes") or [{}])[0].get("commune", "")
+            data["id"] = unique_id(data.get("nom", "lieu"), commune, taken_ids(venues_dir))
+        notes = []
+    failed = {f.title() for f in FIELDS if any(e.startswith(f"« {f.title()} »")
                                                 for e in errors)}
-    return Understood(partial, errors, failed=failed)
+    if data is None or errors:
+        partial, unreadable = read_given_fields(body)
+        data = _merged(current, partial) if current is not None else partial
+        failed |= unreadable
+    return Understood(data, errors, notes, failed, current)
 
 
 def read_given_fields(body: str) -> tuple[dict[str, Any], set[str]]:
@@ -107,9 +128,10 @@ def read_given_fields(body: str) -> tuple[dict[str, Any], set[str]]:
     data: dict[str, Any] = {}
     failed: set[str] = set()
     for f, text in _answers(body):
-        try:
-            value = fromissue._read(f, text)  # from-issue's own reader (private: adapt at merge)
-        except fromissue.FormError:
+        try:  # from-issue's own reader (private: it took a list of notes in the new one)
+            value = (fromissue._read(f, text, []) if hasattr(fromissue, "read_issue")
+                     else fromissue._read(f, text))
+        except (fromissue.FormError, ValueError):
             failed.add(f.title())
             continue
         if f.kind == "coords":
@@ -122,6 +144,37 @@ def read_given_fields(body: str) -> tuple[dict[str, Any], set[str]]:
 def _answers(body: str) -> list[tuple[FormField, str]]:
     answers = fromissue.sections(body)
     return [(f, answers[f.title()]) for f in FIELDS if answers.get(f.title())]
+
+
+def _schema_errors(data: dict[str, Any]) -> list[str]:
+    """The validator's messages for the venue as it would be written, by form question."""
+    folder = _departement(data)
+    problems = check_text(dump_venue(data).encode("utf-8"),
+                          f"content/venues/{folder}/{data.get('id', 'lieu')}.yml")
+    return [f"« {_question(p.field)} » : {p.message} {p.hint}".strip()
+            for p in problems if p.is_error and p.code not in _NOT_THE_PERSONS]
+
+
+# Problems about where the file sits, which from-issue decides, not the person.
+_NOT_THE_PERSONS = {"dossier-departement", "id-nom-fichier"}
+
+
+def _departement(data: dict[str, Any]) -> str:
+    code = data.get("code_insee") or (data.get("etapes") or [{}])[0].get("code_insee")
+    commune = reference_data().commune(code) if isinstance(code, str) else None
+    return commune.departement if commune else "00"
+
+
+def _question(path: str) -> str:
+    """The form question behind a schema field (etapes[2].commune -> « Étapes... »)."""
+    labels = {".".join(f.path): f.title() for f in FIELDS}
+    labels["latitude"] = labels["longitude"] = labels.get("latitude.longitude", "Coordonnées")
+    parts = re.sub(r"\[\d+\]", "", path).split(".")
+    for end in range(len(parts), 0, -1):
+        label = labels.get(".".join(parts[:end]))
+        if label:
+            return label
+    return path or "fiche"
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -204,16 +257,21 @@ def _table(rows: list[tuple[str, str, str]]) -> list[str]:
     return lines
 
 
+def _note_of(note: str, title: str) -> str | None:
+    """The rest of a from-issue note about this question (« Title » : … or Title : …)."""
+    for head in (f"« {title} » : ", f"{title} : "):
+        if note.startswith(head):
+            return note[len(head):]
+    return None
+
+
 def _rows(body: str, understood: Understood) -> list[tuple[str, str, str]]:
     typed = dict((f.id, t) for f, t in _answers(body))
     rows = []
-    notes = list(understood.notes)
     for f in FIELDS:
         value = _value_of(understood.data, f)
         title = f.title()
-        remarks = [n.split(" : ", 1)[1] if " : " in n else n for n in notes
-                   if n.startswith(f"« {title} »")]
-        notes = [n for n in notes if not n.startswith(f"« {title} »")]
+        remarks = [r for r in (_note_of(n, title) for n in understood.notes) if r]
         if title in understood.failed:
             rows.append((title, _text(typed.get(f.id, "")), "**à corriger** (voir plus bas)"))
         elif value not in (None, [], ""):
@@ -221,8 +279,14 @@ def _rows(body: str, understood: Understood) -> list[tuple[str, str, str]]:
             if f.id == "code_insee" and f.id not in typed:
                 note = "déduit du code postal et de la commune"
             rows.append((title, _shown(f, value), note))
-    rows += [("", "", _text(n)) for n in notes]
     return rows
+
+
+def _other_notes(notes: list[str]) -> list[str]:
+    """from-issue's notes that are about no single question (« Horaires lus : … »)."""
+    titles = [f.title() for f in FIELDS]
+    rest = [n for n in notes if not any(_note_of(n, t) is not None for t in titles)]
+    return ["", *(f"- {_text(n)}" for n in rest)] if rest else []
 
 
 def preview_url(site_url: str, data: dict[str, Any]) -> str:
@@ -261,7 +325,9 @@ def duplicates(data: dict[str, Any], directory: Directory) -> list[tuple[Match, 
     The importer's matching (same SIRET, same website nearby, a like name near the
     venue); without coordinates, a like name near the centre of its commune.
     """
-    where = position_of(data)
+    position = data.get("position")
+    approximate = isinstance(position, dict) and position.get("methode") == "commune"
+    where = None if approximate else position_of(data)
     radius, score, in_commune = NEAR_M, NEAR_SCORE, False
     if where is None:
         commune = find_commune(reference_data(), data.get("code_postal"), data.get("commune"))
@@ -354,13 +420,14 @@ def _useful_missing(data: dict[str, Any]) -> list[str]:
 
 def _new_venue(body: str, day: dt.date, site_url: str, venues_dir: Path,
                directory: Directory) -> list[str]:
-    understood = understand_new(body, day, venues_dir)
+    understood = understand(body, day, venues_dir)
     ok = not understood.errors
     lines = ["Merci de proposer ce lieu ! Voici ce que nous avons compris de votre demande "
              "(réponse automatique, mise à jour à chaque modification de la demande).", ""]
     rows = _rows(body, understood)
     lines += ["### Ce que nous avons compris", "", *(_table(rows) if rows else
-                                                     ["Aucune réponse lisible."]), ""]
+                                                     ["Aucune réponse lisible."]),
+              *_other_notes(understood.notes), ""]
     lines += _problems(understood.errors)
     if ok:
         lines += ["**Tout est lisible : la fiche peut être créée telle quelle.**",
@@ -436,35 +503,31 @@ def _confirmation(body: str, day: dt.date, site_url: str, venues_dir: Path,
     return lines
 
 
-def _correction(body: str, venue_id: str, site_url: str, venues_dir: Path) -> list[str]:
+def _correction(body: str, venue_id: str, day: dt.date, site_url: str,
+                venues_dir: Path) -> list[str]:
     lines = ["Merci pour cette correction ! Voici ce que nous avons compris (réponse "
              "automatique, mise à jour à chaque modification de la demande).", ""]
-    current = _load_venue(venues_dir, venue_id)
+    understood = understand(body, day, venues_dir)
+    current = understood.current
     if current is None:
         return lines + _unknown_venue(venue_id)
-    given, failed = read_given_fields(body)
     typed = dict((f.id, t) for f, t in _answers(body))
     rows = [("Lieu", _venue_link(venue_id, current, site_url), "")]
     for f in FIELDS:
-        if f.title() in failed:
+        after, before = _value_of(understood.data, f), _value_of(current, f)
+        if f.title() in understood.failed:
             rows.append((f.title(), _text(typed.get(f.id, "")), "**à corriger** (voir plus bas)"))
-        elif _value_of(given, f) not in (None, [], ""):
-            before = _value_of(current, f)
+        elif f.id in typed and after not in (None, [], ""):
             was = f"avant : {_shown(f, before)}" if before not in (None, [], "") else "nouveau"
-            rows.append((f.title(), _shown(f, _value_of(given, f)), was))
-    lines += ["### Ce que nous avons compris", "", *_table(rows), ""]
-    errors = [f"« {t} » : cette réponse n'a pas pu être lue." for t in sorted(failed)]
-    merged = _merged(current, given)
-    if not failed and len(rows) > 1:
-        problems = [p for p in check_text(dump_venue(merged).encode("utf-8"), "fiche")
-                    if p.is_error]
-        errors += [f"« {p.field} » : {p.message} {p.hint}".strip() for p in problems]
-    lines += _problems(errors)
+            rows.append((f.title(), _shown(f, after), "inchangé" if after == before else was))
+    lines += ["### Ce que nous avons compris", "", *_table(rows), *_other_notes(
+        understood.notes), ""]
+    lines += _problems(understood.errors)
     if len(rows) == 1:
         lines += ["Votre message sera lu par une personne de l'équipe, qui mettra la fiche à "
                   "jour."]
     else:
-        lines += ["", *_preview(site_url, merged, "Voir la fiche corrigée")]
+        lines += ["", *_preview(site_url, understood.data, "Voir la fiche corrigée")]
     return lines
 
 
@@ -502,7 +565,7 @@ def reply(body: str, *, day: dt.date, site_url: str, author: str = "",
     else:
         venue_id = correction_id(body)
         if venue_id:
-            lines = _correction(body, venue_id, site_url, venues_dir)
+            lines = _correction(body, venue_id, day, site_url, venues_dir)
         else:
             lines = _new_venue(body, day, site_url, venues_dir,
                                directory or Directory.load(venues_dir))
