@@ -51,6 +51,7 @@ from .issueform import FIELDS, NO, YES, FormField
 MARKER = "<!-- tierslieux-reponse -->"
 MAX_REPLY_CHARS = 60_000  # GitHub refuses comments over 65,536 characters
 MAX_CELL = 160
+MAX_MESSAGE = 1000  # a message lists the options to choose from: never cut it short
 MAX_PREVIEW_URL = 12_000
 
 # Duplicates: wider than the importer's merge thresholds (300 m, score 85), since this
@@ -179,11 +180,11 @@ def _question(path: str) -> str:
 
 # -- formatting ------------------------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    """Untrusted text for one table cell: no markup, no mention, not too long."""
+def _text(value: Any, limit: int = MAX_CELL) -> str:
+    """Untrusted text for one table cell or line: no markup, no mention, not too long."""
     text = " ".join(str(value).split())
-    if len(text) > MAX_CELL:
-        text = text[:MAX_CELL - 1].rstrip() + "…"
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
     out = markdown(text)
     # "@name" would notify that account; a word joiner after "@" keeps it plain text (not
     # inside a word or a URL, where GitHub makes no mention and the joiner would show).
@@ -285,7 +286,8 @@ def _rows(body: str, understood: Understood) -> list[tuple[str, str, str]]:
 def _other_notes(notes: list[str]) -> list[str]:
     """from-issue's notes that are about no single question (« Horaires lus : … »)."""
     titles = [f.title() for f in FIELDS]
-    rest = [n for n in notes if not any(_note_of(n, t) is not None for t in titles)]
+    rest = [n for n in notes if not any(_note_of(n, t) is not None for t in titles)
+            and not n.startswith("Horaires lus")]  # the table reads the hours back
     return ["", *(f"- {_text(n)}" for n in rest)] if rest else []
 
 
@@ -402,7 +404,7 @@ def _duplicate_lines(found: list[tuple[Match, bool]], site_url: str) -> list[str
 def _problems(errors: list[str]) -> list[str]:
     if not errors:
         return []
-    return ["### À compléter ou corriger", "", *(f"- {_text(e)}" for e in errors), "",
+    return ["### À compléter ou corriger", "", *(f"- {_text(e, MAX_MESSAGE)}" for e in errors), "",
             HOW_TO_EDIT]
 
 
