@@ -153,3 +153,17 @@ def test_a_wrong_date_option_is_a_french_usage_error(repo) -> None:
     result = run(repo, issue("bug-rennes", confirmform.EXACT), date="30/11/2026")
     assert result.returncode == 2 and "AAAA-MM-JJ" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_site_forms_text_sent_by_e_mail_is_read_too(repo) -> None:
+    """The site's form writes the contract's four sections (no closing date), and a mail
+    client may turn line breaks into CRLF."""
+    body = ("### Identifiant du lieu\n\nbug-rennes\n\n"
+            "### Votre demande\n\nLe lieu a fermé\n\n"
+            "### Ajouter mon compte GitHub aux gestionnaires du lieu\n\nNon\n\n"
+            "### Commentaire\n\nFermé depuis l'été.\n").replace("\n", "\r\n")
+    result = run(repo, body)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = _venue(repo, "bug-rennes").data
+    assert data["statut"] == "ferme" and "date_fermeture" not in data
+    assert data["date_verification"] == "2026-11-30"
