@@ -275,6 +275,9 @@ def test_the_reply_runs_our_code_without_a_write_token_and_posts_without_our_cod
     for form in ("nouveau-lieu.yml", "correction.yml", "confirmer.yml"):
         label = _template_label(form)
         assert f"contains(github.event.issue.labels.*.name, '{label}')" in condition, form
+        title = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE" / form).read_text("utf-8"))[
+            "title"].strip()
+        assert f"startsWith(github.event.issue.title, '{title}')" in condition, form
     # One comment per issue: found again by the marker the reply starts with, among the
     # bot's own comments only (anybody can paste the marker in a comment of theirs).
     writer_env = jobs[writer]["steps"][0]["env"]
@@ -290,9 +293,12 @@ def test_the_confirmation_is_applied_only_once_a_maintainer_labels_it() -> None:
     triggers = data.get("on", data.get(True))
     assert triggers == {"issues": {"types": ["labeled"]}}
     job = data["jobs"]["appliquer"]
-    assert "github.event.label.name == 'confirmation-validee'" in job["if"]
     label = _template_label("confirmer.yml")
+    # One label for maintainers: `fiche-validee` applies a confirmation here, and only here.
+    assert "github.event.label.name == 'fiche-validee'" in job["if"]
     assert f"contains(github.event.issue.labels.*.name, '{label}')" in job["if"]
+    creator = _workflow("from-issue.yml")["jobs"]["creer-la-fiche"]
+    assert f"!contains(github.event.issue.labels.*.name, '{label}')" in creator["if"]
     env = {k: v for step in job["steps"] for k, v in (step.get("env") or {}).items()}
     assert env["ISSUE_AUTHOR"] == "${{ github.event.issue.user.login }}"
     assert any(c.startswith(".venv/bin/tierslieux confirm-from-issue") or

@@ -501,7 +501,7 @@ def _confirmation(body: str, day: dt.date, site_url: str, venues_dir: Path,
         lines += ["La fiche est déjà à jour : rien ne changera.", ""]
     lines += ["### Et ensuite ?", "",
               "Une personne de l'équipe vérifie la demande puis ajoute le label "
-              "« confirmation-validee » : la fiche est alors mise à jour automatiquement."]
+              "« fiche-validee » : la fiche est alors mise à jour automatiquement."]
     return lines
 
 
