@@ -112,61 +112,53 @@ def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in query.items()}
 
 
-def _form_fields() -> dict[str, str]:
-    """The correction form's fields: id -> type."""
-    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml").read_text())
+def _form_fields(name: str) -> dict[str, str]:
+    """An issue form's fields: id -> type."""
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text())
     return {f["id"]: f["type"] for f in form["body"] if "id" in f}
 
 
-def test_unconfirmed_venue_says_where_its_information_comes_from(page, served) -> None:
-    page.goto(f"{served}/lieux/coworking-du-recensement/")
-    box = page.locator("section.provenance")
-    assert box.get_by_role("heading", level=2).inner_text() == "Informations non confirmées"
-    lead = " ".join(box.locator(".provenance-lead").inner_text().split())
-    assert lead == (f"Informations issues du jeu de données « {CENSUS} » (2019), "
-                    "non confirmées depuis.")
-    source = box.locator(".provenance-lead a")
-    assert source.get_attribute("href") == "https://github.com/anct-carto/mission_coworking"
-    credit = box.locator(".credit")
-    assert " ".join(credit.inner_text().split()) == (
-        f"Source : « {CENSUS} » (2019), licence Licence Ouverte 2.0.")
-    assert credit.get_by_role("link", name="Licence Ouverte 2.0").get_attribute("href") == (
-        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
-    # An old source date is not a check: no "vérifiées le 13 juin 2019", no second notice.
-    assert "vérifiées le" not in page.locator("article").inner_text()
-    assert page.locator(".notice").count() == 0
-    assert "Informations non confirmées depuis leur source (2019)." in (
-        page.locator(".venue-meta").inner_text())
+def _site_action(url: str) -> tuple[str, dict[str, str]]:
+    parts = urlparse(url)
+    return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+
+def _manager_block(box) -> list[dict[str, str]]:
+    """The three actions of a « Je gère ce lieu » block, checked against the forms."""
+    links = box.locator(".manager-actions a")
+    assert links.all_inner_texts() == ["Confirmer ces informations", "Corriger la fiche",
+                                       "Signaler que le lieu a fermé"]
+    queries = [_query(a.get_attribute("href")) for a in links.all()]
+    # Every prefilled field is a text field of its form (a prefilled dropdown blanks it).
+    for query in queries:
+        fields = _form_fields(query["template"])
+        for key in set(query) - {"template", "title"}:
+            assert fields.get(key) in ("input", "textarea"), key
+    site = box.locator(".manager-site a")
+    assert [_site_action(a.get_attribute("href")) for a in site.all()] == [
+        ("/contribuer/", {"lieu": box.page.locator("article").get_attribute("data-id"),
+                          "action": action}) for action in ("confirmer", "corriger", "fermer")]
+    return queries
 
 
 def test_the_manager_has_three_prefilled_actions(page, served) -> None:
     page.goto(f"{served}/lieux/coworking-du-recensement/")
     box = page.locator("section.provenance")
     assert box.get_by_role("heading", level=3).inner_text() == "Je gère ce lieu"
-    links = box.locator(".manager-actions a")
-    assert links.all_inner_texts() == ["Confirmer ces informations", "Corriger la fiche",
-                                       "Signaler que le lieu a fermé"]
-    confirm, correct, closed = (_query(a.get_attribute("href")) for a in links.all())
-    assert set(confirm) == {"title", "body"}
-    assert confirm["title"] == "[Confirmation] Coworking du Recensement"
-    for text in ["je confirme que les informations de sa page sont exactes",
-                 "Identifiant : `coworking-du-recensement`",
-                 f"{SETTINGS['REPOSITORY_URL']}/blob/main/content/venues/44/"
-                 "coworking-du-recensement.yml",
-                 "/lieux/coworking-du-recensement/"]:
-        assert text in confirm["body"], text
+    confirm, correct, closed = _manager_block(box)
+    assert confirm == {"template": "confirmer.yml", "identifiant": "coworking-du-recensement",
+                       "title": "[Confirmer] Coworking du Recensement"}
     assert correct == {"template": "correction.yml", "lieu": "coworking-du-recensement",
                        "title": "[Correction] Coworking du Recensement"}
-    assert closed["template"] == "correction.yml"
-    assert closed["lieu"] == "coworking-du-recensement"
-    assert closed["title"] == "[Fermeture] Coworking du Recensement"
-    assert closed["probleme"] == "Le lieu a fermé définitivement."
-    assert closed["correction"].startswith("statut : fermé\n")
-    # Every prefilled field is a text field of the form (a prefilled dropdown blanks it).
-    fields = _form_fields()
-    for query in (correct, closed):
-        for key in set(query) - {"template", "title"}:
-            assert fields.get(key) in ("input", "textarea"), key
+    assert closed == {"template": "confirmer.yml", "identifiant": "coworking-du-recensement",
+                      "title": "[Fermeture] Coworking du Recensement"}
+    # The prefilled id is the confirmation form's own id field, the one the bot reads.
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/confirmer.yml").read_text())
+    field = next(f for f in form["body"] if f.get("id") == "identifiant")
+    assert field["attributes"]["label"] == "Identifiant du lieu"
+    hints = box.locator(".manager-actions .hint").all_inner_texts()
+    assert "« Les informations sont exactes »" in hints[0]
+    assert "« Le lieu a fermé »" in hints[2]
 
 
 def test_approximate_position_is_flagged_near_the_map(page, served) -> None:
@@ -197,7 +189,11 @@ def test_bretagne_venue_credits_its_cc_by_author(page, served) -> None:
 def test_confirmed_venues_have_no_box_and_an_imported_one_a_discreet_credit(page, served):
     page.goto(f"{served}/lieux/atelier-confirme/")
     assert page.locator("section.provenance").count() == 0
-    assert page.get_by_role("link", name="Confirmer ces informations").count() == 0
+    # Its manager can still confirm it again, correct it or report it closed.
+    manager = page.locator("section.manager")
+    assert manager.get_by_role("heading", level=2).inner_text() == "Je gère ce lieu"
+    assert [q["identifiant"] for q in _manager_block(manager) if "identifiant" in q] == [
+        "atelier-confirme", "atelier-confirme"]
     meta = " ".join(page.locator(".venue-meta").inner_text().split())
     assert "Informations vérifiées le 1er octobre 2026." in meta
     assert (f"Informations reprises de « {CENSUS} » (2019), licence Licence Ouverte 2.0, "
@@ -206,6 +202,9 @@ def test_confirmed_venues_have_no_box_and_an_imported_one_a_discreet_credit(page
     page.goto(f"{served}/lieux/atelier-commun-rennes/")  # written by a contributor
     assert page.locator("section.provenance").count() == 0
     assert "Informations reprises" not in page.locator(".venue-meta").inner_text()
+    page.goto(f"{served}/lieux/ancienne-friche/")  # closed: nothing left to report closed
+    assert page.locator("section.manager .manager-actions a").all_inner_texts() == [
+        "Confirmer ces informations", "Corriger la fiche"]
 
 
 # -- map, list, filter ---------------------------------------------------------------------

@@ -22,7 +22,20 @@ ZIZMOR = Path(sys.executable).with_name("zizmor")
 
 def test_there_are_workflows_for_pull_requests_deploys_issues_and_freshness() -> None:
     names = {w.name for w in WORKFLOWS}
-    assert {"pull-request.yml", "deploy.yml", "from-issue.yml", "freshness.yml"} <= names
+    assert {"pull-request.yml", "deploy.yml", "from-issue.yml", "freshness.yml",
+            "issue-reply.yml", "confirm.yml"} <= names
+
+
+def test_no_expression_reaches_a_shell_line() -> None:
+    """Untrusted text (an issue's body or title, a branch name) reaches scripts only through
+    the environment: no `${{ ... }}` at all inside a `run:` of any workflow."""
+    scripts = 0
+    for workflow, name, job in _jobs():
+        for step in job.get("steps", []):
+            if "run" in step:
+                scripts += 1
+                assert "${{" not in step["run"], (workflow, name, step.get("name"))
+    assert scripts >= 10
 
 
 def test_actionlint_reports_nothing() -> None:
@@ -198,22 +211,96 @@ def test_the_lock_file_says_how_to_regenerate_it() -> None:
 
 
 def test_pull_requests_opened_by_the_bot_get_their_checks_run() -> None:
-    """GITHUB_TOKEN starts no `pull_request` run: from-issue dispatches the check."""
+    """GITHUB_TOKEN starts no `pull_request` run: each workflow opening one dispatches the
+    check (from-issue for new venues, confirm for a manager's confirmation, sync-sources)."""
     check = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text("utf-8"))
     triggers = check.get("on", check.get(True))
     assert "pull_request" in triggers and "workflow_dispatch" in triggers
     assert "github.ref" in check["concurrency"]["group"]  # dispatches don't cancel each other
-    source = yaml.safe_load((ROOT / ".github/workflows/from-issue.yml").read_text("utf-8"))
-    jobs = source["jobs"]
-    opener = next(n for n, j in jobs.items() if any("gh pr create" in c for c in _commands(j)))
-    dispatchers = [n for n, j in jobs.items()
-                   if any(re.match(r"gh workflow run pull-request\.yml .*--ref \"\$BRANCH\"", c)
-                          for c in _commands(j))]
-    assert len(dispatchers) == 1
-    dispatcher = jobs[dispatchers[0]]
-    assert dispatcher["needs"] == opener
-    assert dispatcher["permissions"] == {"actions": "write"}
-    assert "steps.pr.outputs.branch" in jobs[opener]["outputs"]["branch"]
+    allowed = set()
+    openers = {w for w, _, job in _jobs() if any("gh pr create" in c for c in _commands(job))}
+    assert {"from-issue.yml", "confirm.yml"} <= openers
+    for opening in sorted(openers):
+        source = yaml.safe_load((ROOT / ".github/workflows" / opening).read_text("utf-8"))
+        jobs = source["jobs"]
+        opener = next(n for n, j in jobs.items()
+                      if any("gh pr create" in c for c in _commands(j)))
+        dispatchers = [n for n, j in jobs.items()
+                       if any(re.match(r"gh workflow run pull-request\.yml .*--ref \"\$BRANCH\"",
+                                       c) for c in _commands(j))]
+        assert len(dispatchers) == 1, opening
+        dispatcher = jobs[dispatchers[0]]
+        assert dispatcher["needs"] == opener
+        assert dispatcher["permissions"] == {"actions": "write"}
+        assert "steps.pr.outputs.branch" in jobs[opener]["outputs"]["branch"]
+        allowed.add((opening, dispatchers[0]))
     for workflow, name, job in _jobs():  # nobody else may start workflows
-        if name != dispatchers[0]:
+        if (workflow, name) not in allowed:
             assert "actions" not in (job.get("permissions") or {}), (workflow, name)
+
+
+# --- The immediate reply and the confirmation ----------------------------------------
+
+def _workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text("utf-8"))
+
+
+def _template_label(name: str) -> str:
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE" / name).read_text("utf-8"))
+    (label,) = form["labels"]
+    return label
+
+
+def test_the_reply_runs_our_code_without_a_write_token_and_posts_without_our_code() -> None:
+    from tierslieux.contribute.issuereply import MARKER
+
+    data = _workflow("issue-reply.yml")
+    triggers = data.get("on", data.get(True))
+    assert triggers == {"issues": {"types": ["opened", "edited"]}}
+    assert "github.event.issue.number" in data["concurrency"]["group"]
+    jobs = data["jobs"]
+    assert len(jobs) == 2
+    (writer,) = [n for n, j in jobs.items() if _writes(j)]
+    (reader,) = [n for n in jobs if n != writer]
+    assert jobs[reader]["permissions"] == {"contents": "read"}
+    assert jobs[writer]["permissions"] == {"issues": "write"}
+    assert jobs[writer]["needs"] == reader
+    # The job that comments checks out nothing and runs no Python, npm or make.
+    assert all("uses" not in step for step in jobs[writer]["steps"])
+    for command in _commands(jobs[writer]):
+        assert not re.search(r"tierslieux|\.venv|python|pip|npm|make|git ", command), command
+    assert any("reply-issue" in c for c in _commands(jobs[reader]))
+    # It answers the three contribution forms, chosen by the labels the forms set.
+    condition = jobs[reader]["if"]
+    for form in ("nouveau-lieu.yml", "correction.yml", "confirmer.yml"):
+        label = _template_label(form)
+        assert f"contains(github.event.issue.labels.*.name, '{label}')" in condition, form
+        title = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE" / form).read_text("utf-8"))[
+            "title"].strip()
+        assert f"startsWith(github.event.issue.title, '{title}')" in condition, form
+    # One comment per issue: found again by the marker the reply starts with, among the
+    # bot's own comments only (anybody can paste the marker in a comment of theirs).
+    writer_env = jobs[writer]["steps"][0]["env"]
+    assert writer_env["MARKER"] == MARKER
+    script = jobs[writer]["steps"][0]["run"]
+    assert 'select(.user.login == "github-actions[bot]"' in script
+    assert "--method PATCH" in script and "gh issue comment" in script
+    assert writer_env["REPLY"] == f"${{{{ needs.{reader}.outputs.reply }}}}"
+
+
+def test_the_confirmation_is_applied_only_once_a_maintainer_labels_it() -> None:
+    data = _workflow("confirm.yml")
+    triggers = data.get("on", data.get(True))
+    assert triggers == {"issues": {"types": ["labeled"]}}
+    job = data["jobs"]["appliquer"]
+    label = _template_label("confirmer.yml")
+    # One label for maintainers: `fiche-validee` applies a confirmation here, and only here.
+    assert "github.event.label.name == 'fiche-validee'" in job["if"]
+    assert f"contains(github.event.issue.labels.*.name, '{label}')" in job["if"]
+    creator = _workflow("from-issue.yml")["jobs"]["creer-la-fiche"]
+    assert f"!contains(github.event.issue.labels.*.name, '{label}')" in creator["if"]
+    env = {k: v for step in job["steps"] for k, v in (step.get("env") or {}).items()}
+    assert env["ISSUE_AUTHOR"] == "${{ github.event.issue.user.login }}"
+    assert any(c.startswith(".venv/bin/tierslieux confirm-from-issue") or
+               "tierslieux confirm-from-issue" in c for c in _commands(job))
+    assert any(c == "git add content/venues .github/CODEOWNERS" for c in _commands(job))

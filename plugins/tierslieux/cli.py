@@ -10,11 +10,12 @@ from pathlib import Path
 from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
-from .contribute import freshness, fromissue, prsummary, scaffold, sync
+from .contribute import confirmform, freshness, fromissue, issuereply, prsummary, scaffold, sync
 from .importing import importer, syncsources
 from .model.paths import VENUES_DIR
 
-COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness]
+COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness,
+                   issuereply, confirmform]
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..check.validate import validate
 from ..model.paths import ROOT
-from . import codeowners, contribdocs
+from . import codeowners, confirmform, contribdocs
 from .issueform import correction_form_yaml, issue_form_yaml
 
 ISSUE_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "nouveau-lieu.yml"
@@ -26,6 +26,7 @@ def derived_files() -> dict[Path, Callable[[str], str]]:
     return {
         ISSUE_FORM: lambda _current: issue_form_yaml(),
         CORRECTION_FORM: lambda _current: correction_form_yaml(),
+        confirmform.FORM_PATH: lambda _current: confirmform.confirm_form_yaml(),
         CONTRIBUTING: contribdocs.render,
         CODEOWNERS: lambda current: codeowners.render(current, validate().venues),
     }

@@ -222,3 +222,43 @@ def slow_dump(data: dict[str, Any]) -> str:
 
 def venue_path(root: Path, departement: str, venue_id: str) -> Path:
     return root / departement / f"{venue_id}.yml"
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
+
+
+def replace_fields(text: str, data: dict[str, Any], keys: list[str]) -> str:
+    """`text` (a venue file) with only the top-level `keys` rewritten from `data`.
+
+    Why: a confirmation changes two fields of a file a person wrote by hand (a folded
+    description, `49.1810`, a quoted date); rewriting the whole file would turn those into
+    this writer's style and bury the change in the diff. Each key's block (its line and
+    the indented or list lines under it) is replaced by the writer's own rendering, or
+    removed when the key is gone, or inserted before the next key in schema order. The
+    caller re-reads the result and falls back to `dump_venue` if it does not read back
+    as `data`.
+    """
+    lines = text.split("\n")
+    order = list(venue_schema().get("properties", {}))
+    for key in keys:
+        starts = [i for i, line in enumerate(lines)
+                  if (m := _TOP_KEY.match(line)) and m.group(1) == key]
+        block = dump_venue({key: data[key]}).rstrip("\n").split("\n") if key in data else []
+        if starts:
+            start = starts[0]
+            end = start + 1
+            while end < len(lines) and (lines[end][:1] in (" ", "-") or not lines[end]):
+                end += 1
+            while end > start + 1 and not lines[end - 1]:
+                end -= 1  # blank lines after the block belong to what follows
+            lines[start:end] = block
+            continue
+        if not block:
+            continue
+        later = set(order[order.index(key) + 1:]) if key in order else set()
+        at = next((i for i, line in enumerate(lines)
+                   if (m := _TOP_KEY.match(line)) and m.group(1) in later), None)
+        if at is None:
+            at = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+        lines[at:at] = block
+    return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 An imported venue's information dates from its source, not from the import: until someone
 confirms it, its page, the map and the list say so, credit the source under its licence,
-and offer its manager three prefilled GitHub issues (confirm, correct, report closed).
+and offer its manager three prefilled GitHub issues (confirm, correct, report closed);
+every other venue page offers the same three actions, more discreetly.
 The credits are built here once, for the templates (`credit`) and for the map data
 (`map_credit`), so that a page and a map popup always credit a dataset the same way.
 """
@@ -20,8 +21,6 @@ from ..model.venue import Venue
 # Licences under which the author must be named wherever the data is shown: the credit
 # then carries the dataset's attribution (« © Guillaume Rouan / #MapLabBZH »).
 ATTRIBUTION_REQUIRED = ("CC-BY-4.0", "ODbL-1.0")
-PRIVACY_NOTE = ("Ne mettez ni nom de personne ni adresse électronique personnelle : "
-                "cette page est publique.")
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,9 @@ class ManagerAction:
 
     key: str  # "confirmer", "corriger", "fermeture"
     label: str
-    url: str
+    url: str  # a prefilled GitHub issue
     hint: str
+    site_url: str = ""  # the same on the site's form, for people without a GitHub account
 
 
 def credit(dataset: Dataset) -> Credit:
@@ -83,48 +83,52 @@ def _issue_url(repository: str, **params: str) -> str:
     return f"{repository}/issues/new?{query}"
 
 
-def manager_actions(venue: Venue, repository: str, branch: str,
-                    page_url: str) -> list[ManagerAction]:
-    """Confirm, correct, report closed: GitHub issues prefilled with the venue.
+# The « Je gère ce lieu » issue form (contribute/confirmform.py generates it; the site
+# stage may not import contribute, and tests/test_freshness_site.py checks these names).
+CONFIRM_FORM = "confirmer.yml"
+CONFIRM_ID_FIELD = "identifiant"
+CONFIRM_TITLE = "[Confirmer] "
+CLOSED_TITLE = "[Fermeture] "
 
-    A confirmation is a plain issue whose body names the venue, its id and its file (a
-    maintainer then moves `date_verification` to that day); the correction and the
-    closure use the correction form (`.github/ISSUE_TEMPLATE/correction.yml`), whose
-    text fields GitHub fills from the query (`lieu`, `probleme`, `correction`).
-    Dropdowns are not prefilled: GitHub drops the form when one is.
+
+def manager_actions(venue: Venue, repository: str, site_url: str) -> list[ManagerAction]:
+    """Confirm, correct, report closed: GitHub issues prefilled with the venue, and the
+    same three actions on the site's form (/contribuer/?lieu=...&action=...).
+
+    Confirming and reporting a closure use the confirmation form (`confirmer.yml`), which
+    `tierslieux confirm-from-issue` applies to the file; correcting uses the correction
+    form (`correction.yml`). Only text fields are prefilled (the venue's id, the title):
+    GitHub drops the whole form when a dropdown is, so the person picks « Les informations
+    sont exactes » or « Le lieu a fermé » there. A closed venue is not offered « fermé ».
     """
     nom = venue.nom
-    body = "\n".join([
-        "Je gère ce lieu et je confirme que les informations de sa page sont exactes "
-        "aujourd'hui.",
-        "",
-        f"- Lieu : {nom}",
-        f"- Identifiant : `{venue.id}`",
-        f"- Fiche : {repository}/blob/{branch}/{venue.repository_path}",
-        f"- Page : {page_url}",
-        "",
-        "Si une information a changé, écrivez-la ici (ou utilisez plutôt « Corriger la "
-        f"fiche » sur la page du lieu). {PRIVACY_NOTE}",
-    ])
-    return [
+
+    def on_site(action: str) -> str:
+        return f"{site_url}/contribuer/?lieu={quote(venue.id, safe='')}&action={action}"
+
+    actions = [
         ManagerAction(
             "confirmer", "Confirmer ces informations",
-            _issue_url(repository, title=f"[Confirmation] {nom}", body=body),
-            "Tout est exact : la fiche sera marquée confirmée à la date de votre message."),
+            _issue_url(repository, template=CONFIRM_FORM, title=f"{CONFIRM_TITLE}{nom}",
+                       **{CONFIRM_ID_FIELD: venue.id}),
+            "Tout est exact : choisissez « Les informations sont exactes » ; la fiche sera "
+            "marquée confirmée à la date de votre demande.", on_site("confirmer")),
         ManagerAction(
             "corriger", "Corriger la fiche",
             _issue_url(repository, template="correction.yml", lieu=venue.id,
                        title=f"[Correction] {nom}"),
-            "Une adresse, des horaires, un site web ont changé : dites ce qu'il faut écrire."),
+            "Une adresse, des horaires, un site web ont changé : dites ce qu'il faut écrire.",
+            on_site("corriger")),
         ManagerAction(
             "fermeture", "Signaler que le lieu a fermé",
-            _issue_url(repository, template="correction.yml", lieu=venue.id,
-                       title=f"[Fermeture] {nom}",
-                       probleme="Le lieu a fermé définitivement.",
-                       correction="statut : fermé\ndate de fermeture (si vous la "
-                                  "connaissez) : "),
-            "La fiche restera publiée comme «\u00a0fermé\u00a0», avec sa date de fermeture."),
+            _issue_url(repository, template=CONFIRM_FORM, title=f"{CLOSED_TITLE}{nom}",
+                       **{CONFIRM_ID_FIELD: venue.id}),
+            "Choisissez « Le lieu a fermé » : la fiche restera publiée comme «\u00a0fermé\u00a0», "
+            "avec sa date de fermeture.", on_site("fermer")),
     ]
+    if venue.data.get("statut") == "ferme":
+        actions.pop()
+    return actions
 
 
 def venue_context(venue: Venue, settings: dict[str, Any], page_url: str) -> dict[str, Any]:
@@ -134,5 +138,5 @@ def venue_context(venue: Venue, settings: dict[str, Any], page_url: str) -> dict
         "credits": [credit(d) for d in venue.datasets],
         "position_method": position_method(venue),
         "manager_actions": manager_actions(venue, settings["REPOSITORY_URL"],
-                                           settings["REPOSITORY_BRANCH"], page_url),
+                                           settings["SITEURL"]),
     }
