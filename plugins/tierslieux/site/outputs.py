@@ -35,6 +35,7 @@ from ..publish.sources import (
 )
 from ..reference.refdata import reference_data
 from . import census, feeds, mapdata, stats
+from .communes import communes_by_postcode
 
 if TYPE_CHECKING:
     from .generator import VenueGenerator
@@ -161,7 +162,10 @@ def write_data_pages(build: VenueGenerator) -> None:
 
 def write_other_pages(build: VenueGenerator) -> None:
     """Contribute, statistics, embed and 404."""
-    build.render("contribuer", "contribuer/index.html", page_name="contribuer")
+    build.render("contribuer", "contribuer/index.html", page_name="contribuer",
+                 form=build.settings.get("CONTRIBUTE_FORM"))
+    for prefix, text in communes_by_postcode(reference_data()).items():
+        build.write(f"donnees/communes/{prefix}.json", text)
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",
                  stats=stats.compute(build.venues, reference_data()),
                  recensement=build.downloads.recensement if build.downloads else None)
