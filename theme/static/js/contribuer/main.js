@@ -60,7 +60,13 @@ function updateHoursReading() {
   var expression = hoursInput.value.trim();
   var state = expression ? parseOsm(expression) : null;
   if (!expression) { hoursReading.textContent = "Aucun horaire indiqué."; }
-  else if (state) { hoursReading.textContent = "Lecture : " + toFrench(state) + " (pour l'annuaire : " + expression + ")"; }
+  else if (state) {
+    hoursReading.textContent = "Lecture : " + toFrench(state);
+    var code = document.createElement("span");
+    code.className = "cf-osm";
+    code.textContent = "Pour l'annuaire : " + expression;
+    hoursReading.appendChild(code);
+  }
   else { hoursReading.textContent = "Horaires actuels, gardés tels quels : " + expression + ". Cochez des jours ci-dessus pour les remplacer."; }
 }
 
@@ -182,6 +188,7 @@ function applyRequest(found) {
     request.confirming = true;
     app.classList.add("cf-confirming");
     confirmForm.hidden = false;
+    form.after(confirmForm);  // the venue's entry first, then the answer about it
     if (found.mode === "fermer") { confirmForm.querySelector('input[value="closed"]').checked = true; }
     document.getElementById("cf-to-correct").href = "?lieu=" + encodeURIComponent(found.id) + "&action=corriger";
     modeLine.textContent = "Confirmer la fiche de " + nom + " : vérifiez l'aperçu, choisissez votre réponse, puis envoyez.";
