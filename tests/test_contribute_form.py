@@ -20,9 +20,41 @@ from tierslieux.check.validate import check_text
 from tierslieux.contribute.fromissue import convert, sections
 from tierslieux.contribute.issueform import FIELDS
 from tierslieux.model.hours import week_schedule
+from tierslieux.reference.refdata import reference_data
 
 TITLES = {f.id: f.title() for f in FIELDS}
 CONTACT = "contact@annuaire-tiers-lieux.fr"  # CONTACT_EMAIL of pelicanconf.py
+
+
+def page_catalogue(site: Path) -> dict:
+    html = (site / "contribuer" / "index.html").read_text("utf-8")
+    start = html.index('<script type="application/json" id="cf-catalogue">')
+    text = html[html.index(">", start) + 1:html.index("</script>", start)]
+    return json.loads(text)
+
+
+def test_the_page_asks_every_question_of_the_issue_form_under_its_title(fixture_site: Path):
+    """The form follows the Python side: a question added or renamed in issueform.FIELDS
+    reaches the page, and the sections it writes are the ones from-issue reads."""
+    catalogue = page_catalogue(fixture_site)
+    assert [(f["id"], f["title"], f["kind"]) for f in catalogue["fields"]] == [
+        (f.id, f.title(), f.kind) for f in FIELDS]
+    html = (fixture_site / "contribuer" / "index.html").read_text("utf-8")
+    placed = catalogue["essentials"] + [i for g in catalogue["groups"] for i in g["fields"]]
+    assert sorted(placed) == sorted(f.id for f in FIELDS)  # each question once
+    for f in FIELDS:
+        assert html.count(f'data-field="{f.id}"') == 1, f.id
+
+
+def test_commune_suggestions_cover_every_commune_in_small_files(fixture_site: Path):
+    folder = fixture_site / "donnees" / "communes"
+    rows = {prefix.stem: json.loads(prefix.read_text("utf-8")) for prefix in folder.iterdir()}
+    assert ["Rennes", "35238", "35000 35200 35700"] in rows["35"]
+    listed = {row[1] for file in rows.values() for row in file}
+    ref = reference_data()
+    expected = {c.code for c in ref.communes.values() if c.parent is None and c.codes_postaux}
+    assert listed == expected
+    assert max(p.stat().st_size for p in folder.iterdir()) < 40_000  # one file per postcode
 
 
 @pytest.fixture()
@@ -108,7 +140,7 @@ def test_a_filled_form_sends_texts_that_from_issue_turns_into_a_valid_file(page,
     fill_new_venue(page)
     assert field(page, "site_web").input_value() == "https://fabrique-causse.example.org"
     assert field(page, "code_postal").input_value() == "48000"
-    assert "Rien à corriger" in page.locator("#cf-bilan").inner_text()
+    assert "Aucune erreur repérée" in page.locator("#cf-bilan").inner_text()
     body = sent_text(page)
     answers = sections(body)
     assert answers[TITLES["commune"]] == "mende"
@@ -161,6 +193,34 @@ def test_a_french_error_appears_next_to_the_field_then_clears(page, served_site,
     email.fill("bonjour@fabrique.fr")  # fixed while typing: the error goes at once
     assert error.is_hidden()
     assert email.get_attribute("aria-invalid") is None
+
+
+def test_a_commune_that_does_not_have_the_postcode_is_pointed_out(page, served_site):
+    open_form(page, served_site)
+    field(page, "code_postal").fill("35000")
+    field(page, "commune").fill("Saint-Malo")
+    field(page, "commune").blur()
+    error = page.locator("#cf-commune-erreur")
+    error.wait_for()
+    assert error.inner_text().startswith("Le code postal n'appartient pas à la commune. "
+                                         "Communes de ce code postal : Rennes.")
+    field(page, "commune").fill("rennes")  # case and accents do not matter, as in from-issue
+    assert error.is_hidden()
+
+
+def test_a_text_too_long_for_a_link_is_copied_instead(context, served_site):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    open_form(page, served_site)
+    fill_new_venue(page)
+    # Accents and dashes take 6 to 9 characters each once put in a link.
+    field(page, "description").fill("Été — " * 330)
+    assert page.locator("#cf-long").is_visible()
+    query = parse_qs(urlparse(page.locator("#cf-github").get_attribute("href")).query)
+    assert "body" not in query and query["title"] == ["[Nouveau lieu] La Fabrique du Causse"]
+    page.get_by_role("button", name="Copier le texte").click()
+    page.locator("#cf-copied").get_by_text("Texte copié").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == sent_text(page)
 
 
 def test_a_required_field_left_empty_is_named_and_a_list_error_uses_the_form_title(page,

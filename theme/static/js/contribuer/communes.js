@@ -30,3 +30,14 @@ export function suggestCommunes(postcode) {
     return names;
   });
 }
+
+/* Commune names compared as the validator's tools compare them: regardless of case,
+   accents, hyphens and "St"/"Saint" (reference/refdata.py normalize_name). */
+export function sameCommune(a, b) {
+  function plain(name) {
+    return name.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[-'’]/g, " ").split(/\s+/).filter(Boolean)
+      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; }).join(" ");
+  }
+  return plain(a) === plain(b);
+}

@@ -11,7 +11,7 @@ import { renderPreview } from "./preview.js";
 import { confirmBody, venueBody } from "./message.js";
 import { setupCopy, updateLinks } from "./send.js";
 import { tidy } from "./tidy.js";
-import { suggestCommunes } from "./communes.js";
+import { sameCommune, suggestCommunes } from "./communes.js";
 import { readRequest } from "./prefill.js";
 
 var request = { mode: "nouveau" };
@@ -23,6 +23,7 @@ var summary = document.getElementById("cf-bilan");
 var hoursInput = document.getElementById("cf-horaires");
 var hoursReading = document.getElementById("cf-horaires-lecture");
 var widget = null;
+var communesOfPostcode = null;  // names, once the postcode's file is loaded
 
 function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
@@ -74,7 +75,7 @@ function summarise() {
   var ids = fields.map(function (f) { return f.id; }).filter(function (id) { return problems[id]; });
   summary.textContent = "";
   if (!ids.length) {
-    summary.textContent = "Rien à corriger : vous pouvez envoyer.";
+    summary.textContent = "Aucune erreur repérée : vous pouvez envoyer.";
     return;
   }
   var missing = ids.filter(function (id) { return problems[id].code === "champ-manquant" || problems[id].code === "liste-vide"; });
@@ -101,6 +102,10 @@ function summarise() {
 function update() {
   var data = readData();
   problems = check(data);
+  if (!problems.commune) {
+    var mismatch = communeProblem(data);
+    if (mismatch) { problems.commune = mismatch; }
+  }
   fields.forEach(function (f) { showProblem(f.id, touched[f.id] ? problems[f.id] : null); });
   updateHoursReading();
   var name = data.nom || (request.data && request.data.nom) || "";
@@ -122,9 +127,24 @@ function update() {
 /* Suggest the communes of a complete postcode; fill in the only one. */
 function postcodeChanged() {
   var commune = document.getElementById("cf-commune");
+  communesOfPostcode = null;
   suggestCommunes(tidy("code_postal", document.getElementById("cf-code_postal").value)).then(function (names) {
-    if (names.length === 1 && !commune.value.trim()) { commune.value = names[0]; update(); }
+    communesOfPostcode = names;
+    if (names.length === 1 && !commune.value.trim()) { commune.value = names[0]; }
+    update();
   });
+}
+
+/* The commune typed is not one of the postcode's: the catalogue's words for that check
+   (code-postal-commune), and the communes that do have this postcode. */
+function communeProblem(data) {
+  if (!communesOfPostcode || !data.commune || !/^\d{5}$/.test(data.code_postal || "")) { return null; }
+  if (communesOfPostcode.some(function (n) { return sameCommune(n, data.commune); })) { return null; }
+  var code = catalogue.codes["code-postal-commune"];
+  var known = communesOfPostcode.length
+    ? "Communes de ce code postal : " + communesOfPostcode.slice(0, 12).join(", ") + (communesOfPostcode.length > 12 ? "…" : "") + "."
+    : "Aucune commune n'a le code postal " + data.code_postal + ".";
+  return { code: "code-postal-commune", message: code.summary, hint: known + " " + code.fix };
 }
 
 function fieldOf(target) {
@@ -181,7 +201,7 @@ function applyRequest(found) {
     writeData(found.data);
     var state = parseOsm(hoursInput.value);
     if (state) { widget.set(state); }
-    suggestCommunes(document.getElementById("cf-code_postal").value.trim());
+    postcodeChanged();
     fields.forEach(function (f) { touched[f.id] = true; });
   }
   if (found.mode === "confirmer" || found.mode === "fermer") {
