@@ -136,7 +136,11 @@ export function hoursWidget(container, onChange) {
   var state = emptyHours();
   var memory = [["09:00", "12:00"], ["14:00", "18:00"]];  // what a newly ticked day gets
 
+  // A structural edit (a day, a range added or removed) redraws the widget; a time, the
+  // season or "sur rendez-vous" only updates the state, so typing in a field is never
+  // interrupted by a redraw.
   function changed() { render(); onChange(state); }
+  function edited() { onChange(state); }
 
   function rangeRow(day, index) {
     var range = state.days[day][index];
@@ -147,7 +151,7 @@ export function hoursWidget(container, onChange) {
         "aria-label": DAYS[day] + ", plage " + (index + 1) + ", " + which });
       input.addEventListener("change", function () {
         range[k] = input.value; memory = state.days[day].map(function (r) { return r.slice(); });
-        changed();
+        edited();
       });
       label.appendChild(input);
       row.appendChild(label);
@@ -206,7 +210,7 @@ export function hoursWidget(container, onChange) {
     var appt = el("label");
     var check = el("input", { type: "checkbox", name: "rendez-vous" });
     check.checked = state.appointment;
-    check.addEventListener("change", function () { state.appointment = check.checked; changed(); });
+    check.addEventListener("change", function () { state.appointment = check.checked; edited(); });
     appt.appendChild(check);
     appt.appendChild(document.createTextNode(" Sur rendez-vous"));
     box.appendChild(appt);
@@ -221,7 +225,7 @@ export function hoursWidget(container, onChange) {
         if (state.season[k] === i + 1) { option.selected = true; }
         select.appendChild(option);
       });
-      select.addEventListener("change", function () { state.season[k] = Number(select.value) || ""; changed(); });
+      select.addEventListener("change", function () { state.season[k] = Number(select.value) || ""; edited(); });
       label.appendChild(select);
       season.appendChild(label);
     });
