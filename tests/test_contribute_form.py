@@ -307,6 +307,16 @@ def test_correcting_a_venue_prefills_it_from_its_published_data(page, served_sit
     assert errors == [] and check_text(path.read_bytes(), str(path)) == []
 
 
+def test_an_itinerant_venue_round_trips_through_the_form(page, served_site, tmp_path):
+    open_form(page, served_site, "?lieu=tiers-lieu-roulant&action=corriger")
+    assert page.locator("#cf-apercu li .where").inner_text() == "itinérant, au départ de Mende"
+    stops = sections(sent_text(page))[TITLES["etapes"]].splitlines()
+    assert stops[0] == "Mende ; 48000 ; 44.5181, 3.5 ; Tu 09:00-17:00"
+    assert "Aucune erreur repérée" in page.locator("#cf-bilan").inner_text()
+    path, errors = convert(sent_text(page), tmp_path, dt.date(2026, 11, 20))
+    assert errors == [] and check_text(path.read_bytes(), str(path)) == []
+
+
 @pytest.mark.parametrize(("action", "answer"), [("confirmer", "Les informations sont exactes"),
                                                 ("fermer", "Le lieu a fermé")])
 def test_confirming_a_venue_takes_one_choice(page, served_site, action, answer):
