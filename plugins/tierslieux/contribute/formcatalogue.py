@@ -42,6 +42,20 @@ GROUPS = [
     ("Autres informations", ("gestionnaires", "sources")),
 ]
 
+# Help in the site form's own words where the schema's description speaks of the file's
+# syntax (quotes, true/false, Markdown, date format): the widgets take care of that. A
+# help given in issueform.FIELDS wins over these.
+FORM_HELP = {
+    "code_postal": "5 chiffres, par exemple 35000. Les communes de ce code postal vous "
+                   "sont alors proposées.",
+    "description": "Quelques phrases : ce qu'on y trouve, pour qui (2 000 caractères au "
+                   "plus).",
+    "date_ouverture": "Le jour de l'ouverture au public, si vous le connaissez.",
+    "date_fermeture": "Le jour de la fermeture définitive, si le lieu a fermé.",
+    "tarifs_gratuit": "Oui si l'accès au lieu est gratuit.",
+    "accessibilite_stationnement": "Oui si un parking est disponible.",
+}
+
 # Contract of issue 14: a correction carries the venue's id in this section, and a
 # confirmation uses the "confirmer" issue template with these sections and answers.
 IDENTIFIER_TITLE = "Identifiant du lieu"
@@ -63,7 +77,7 @@ CORRECTION = {"title": "[Correction] ", "label": "nouveau-lieu"}
 def _field(f: FormField) -> dict[str, Any]:
     out: dict[str, Any] = {"id": f.id, "title": f.title(), "kind": f.kind,
                            "path": list(f.path), "required": f.required,
-                           "description": f.description()}
+                           "description": f.help or FORM_HELP.get(f.id) or f.description()}
     vocabulary = vocabulary_of(f.path) if f.kind in ("choice", "multi") else None
     if vocabulary:
         out["options"] = [[code, label] for code, label in vocabulary.items()]
