@@ -49,7 +49,9 @@ def test_the_page_asks_every_question_of_the_issue_form_under_its_title(fixture_
 def test_commune_suggestions_cover_every_commune_in_small_files(fixture_site: Path):
     folder = fixture_site / "donnees" / "communes"
     rows = {prefix.stem: json.loads(prefix.read_text("utf-8")) for prefix in folder.iterdir()}
-    assert ["Rennes", "35238", "35000 35200 35700"] in rows["35"]
+    assert ["Rennes", "35238", "35000 35200 35700", ""] in rows["35"]
+    valserhone = next(row for row in rows["01"] if row[1] == "01033")
+    assert "Bellegarde-sur-Valserine" in valserhone[3].split("|")  # a former name
     listed = {row[1] for file in rows.values() for row in file}
     ref = reference_data()
     expected = {c.code for c in ref.communes.values() if c.parent is None and c.codes_postaux}
@@ -205,6 +207,10 @@ def test_a_commune_that_does_not_have_the_postcode_is_pointed_out(page, served_s
     assert error.inner_text().startswith("Le code postal n'appartient pas à la commune. "
                                          "Communes de ce code postal : Rennes.")
     field(page, "commune").fill("rennes")  # case and accents do not matter, as in from-issue
+    assert error.is_hidden()
+    field(page, "code_postal").fill("01200")  # a former name is accepted, as in from-issue
+    field(page, "commune").fill("Bellegarde sur Valserine")
+    page.wait_for_function("document.querySelector('#cf-communes option[value=Valserhône]')")
     assert error.is_hidden()
 
 

@@ -15,29 +15,34 @@ function load(prefix) {
   return files[prefix];
 }
 
-/* Resolves to the names of the communes with this postcode ([] when unknown). */
+/* Resolves to the communes with this postcode, [[name, INSEE, postcodes, former
+   names], ...] ([] when unknown), and lists their names as suggestions. */
 export function suggestCommunes(postcode) {
   if (!/^\d{5}$/.test(postcode)) { list.textContent = ""; return Promise.resolve([]); }
   return load(postcode.slice(0, 2)).then(function (rows) {
-    var names = rows.filter(function (r) { return r[2].split(" ").indexOf(postcode) >= 0; })
-      .map(function (r) { return r[0]; });
+    var found = rows.filter(function (r) { return r[2].split(" ").indexOf(postcode) >= 0; });
+    var names = found.map(function (r) { return r[0]; });
     list.textContent = "";
     names.forEach(function (name) {
       var option = document.createElement("option");
       option.value = name;
       list.appendChild(option);
     });
-    return names;
+    return found;
   });
 }
 
-/* Commune names compared as the validator's tools compare them: regardless of case,
-   accents, hyphens and "St"/"Saint" (reference/refdata.py normalize_name). */
-export function sameCommune(a, b) {
+/* Whether a typed name designates this commune, as from-issue decides
+   (reference/refdata.py): regardless of case, accents, hyphens and "St"/"Saint", by its
+   name or a former name, or as part of its name ("Florac" for "Florac Trois Rivières"). */
+export function namesCommune(row, typed) {
   function plain(name) {
     return name.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[-'’]/g, " ").split(/\s+/).filter(Boolean)
       .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; }).join(" ");
   }
-  return plain(a) === plain(b);
+  var wanted = plain(typed);
+  if (!wanted) { return false; }
+  var names = [row[0]].concat(row[3] ? row[3].split("|") : []);
+  return names.some(function (n) { return plain(n) === wanted; }) || plain(row[0]).indexOf(wanted) >= 0;
 }

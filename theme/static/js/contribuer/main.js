@@ -11,7 +11,7 @@ import { renderPreview } from "./preview.js";
 import { confirmBody, venueBody } from "./message.js";
 import { setupCopy, updateLinks } from "./send.js";
 import { tidy } from "./tidy.js";
-import { sameCommune, suggestCommunes } from "./communes.js";
+import { namesCommune, suggestCommunes } from "./communes.js";
 import { readRequest } from "./prefill.js";
 
 var request = { mode: "nouveau" };
@@ -23,7 +23,7 @@ var summary = document.getElementById("cf-bilan");
 var hoursInput = document.getElementById("cf-horaires");
 var hoursReading = document.getElementById("cf-horaires-lecture");
 var widget = null;
-var communesOfPostcode = null;  // names, once the postcode's file is loaded
+var communesOfPostcode = null;  // the postcode's communes, once its file is loaded
 
 function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
@@ -128,9 +128,9 @@ function update() {
 function postcodeChanged() {
   var commune = document.getElementById("cf-commune");
   communesOfPostcode = null;
-  suggestCommunes(tidy("code_postal", document.getElementById("cf-code_postal").value)).then(function (names) {
-    communesOfPostcode = names;
-    if (names.length === 1 && !commune.value.trim()) { commune.value = names[0]; }
+  suggestCommunes(tidy("code_postal", document.getElementById("cf-code_postal").value)).then(function (rows) {
+    communesOfPostcode = rows;
+    if (rows.length === 1 && !commune.value.trim()) { commune.value = rows[0][0]; }
     update();
   });
 }
@@ -139,10 +139,11 @@ function postcodeChanged() {
    (code-postal-commune), and the communes that do have this postcode. */
 function communeProblem(data) {
   if (!communesOfPostcode || !data.commune || !/^\d{5}$/.test(data.code_postal || "")) { return null; }
-  if (communesOfPostcode.some(function (n) { return sameCommune(n, data.commune); })) { return null; }
+  if (communesOfPostcode.some(function (row) { return namesCommune(row, data.commune); })) { return null; }
   var code = catalogue.codes["code-postal-commune"];
   var known = communesOfPostcode.length
-    ? "Communes de ce code postal : " + communesOfPostcode.slice(0, 12).join(", ") + (communesOfPostcode.length > 12 ? "…" : "") + "."
+    ? "Communes de ce code postal : " + communesOfPostcode.slice(0, 12).map(function (r) { return r[0]; }).join(", ") +
+      (communesOfPostcode.length > 12 ? "…" : "") + "."
     : "Aucune commune n'a le code postal " + data.code_postal + ".";
   return { code: "code-postal-commune", message: code.summary, hint: known + " " + code.fix };
 }
