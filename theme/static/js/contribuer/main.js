@@ -59,6 +59,9 @@ function hoursText() {
 
 function updateHoursReading() {
   var expression = hoursInput.value.trim();
+  // Both lines below are announced politely: rewrite them only when they change.
+  if (hoursReading.dataset.expression === expression && hoursReading.textContent) { return; }
+  hoursReading.dataset.expression = expression;
   var state = expression ? parseOsm(expression) : null;
   if (!expression) { hoursReading.textContent = "Aucun horaire indiqué."; }
   else if (state) {
@@ -73,6 +76,9 @@ function updateHoursReading() {
 
 function summarise() {
   var ids = fields.map(function (f) { return f.id; }).filter(function (id) { return problems[id]; });
+  var key = ids.map(function (id) { return id + ":" + problems[id].code; }).join(" ");
+  if (summary.dataset.key === key && summary.textContent) { return; }
+  summary.dataset.key = key;
   summary.textContent = "";
   if (!ids.length) {
     summary.textContent = "Aucune erreur repérée : vous pouvez envoyer.";
@@ -116,6 +122,7 @@ function update() {
                 confirmBody(request.id, choice === "closed", confirmForm.elements.namedItem("gestionnaire").checked,
                             confirmForm.elements.namedItem("commentaire").value));
     summary.textContent = "";
+    summary.dataset.key = "";
     return;
   }
   summarise();
