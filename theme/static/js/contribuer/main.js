@@ -71,7 +71,9 @@ function updateHoursReading() {
     code.textContent = "Pour l'annuaire : " + expression;
     hoursReading.appendChild(code);
   }
-  else { hoursReading.textContent = "Horaires actuels, gardés tels quels : " + expression + ". Cochez des jours ci-dessus pour les remplacer."; }
+  else {
+    hoursReading.textContent = "Horaires gardés tels quels : « " + expression + " ». La réponse à votre demande les relira en toutes lettres ; cochez des jours ci-dessus pour les remplacer.";
+  }
 }
 
 function summarise() {
