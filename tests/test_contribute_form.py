@@ -276,6 +276,22 @@ def test_the_hours_widget_writes_the_osm_expression_and_reads_it_in_french(page,
         "#cf-horaires-lecture").inner_text()
 
 
+def test_hours_typed_by_hand_update_the_widget_or_are_kept_as_written(page, served_site):
+    open_form(page, served_site)
+    page.locator(".cf-hours-expr summary").click()
+    field(page, "horaires").fill("Mo,We 10:00-12:00")
+    assert page.locator('.cf-day[data-day="We"] .cf-day-name input').is_checked()
+    assert not page.locator('.cf-day[data-day="Tu"] .cf-day-name input').is_checked()
+    assert page.locator("#cf-horaires-lecture").inner_text().startswith(
+        "Lecture : Lundi et mercredi : de 10 h à 12 h.")
+    # French words are for from-issue to read: accepted here, never an error.
+    field(page, "horaires").fill("du mardi au samedi de 14h à 19h")
+    field(page, "horaires").blur()
+    assert "gardés tels quels" in page.locator("#cf-horaires-lecture").inner_text()
+    assert page.locator("#cf-horaires-erreur").is_hidden()
+    assert sections(sent_text(page))[TITLES["horaires"]] == "du mardi au samedi de 14h à 19h"
+
+
 def test_the_preview_shows_the_list_entry_as_it_will_look(page, served_site):
     open_form(page, served_site)
     entry = page.locator("#cf-apercu li")

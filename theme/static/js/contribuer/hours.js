@@ -65,11 +65,13 @@ function clock(hhmm) {
 }
 
 function frenchDays(days) {
-  return runs(days).map(function (r) {
+  var parts = runs(days).map(function (r) {
     if (r[0] === r[1]) { return DAYS[r[0]]; }
     if (r[1] === r[0] + 1) { return DAYS[r[0]] + " et " + DAYS[r[1]]; }
     return "du " + DAYS[r[0]] + " au " + DAYS[r[1]];
-  }).join(", ");
+  });
+  var last = parts.pop();
+  return parts.length ? parts.join(", ") + " et " + last : last;
 }
 
 export function toFrench(state) {
