@@ -371,6 +371,25 @@ def test_a_fiche_link_shows_the_venue_in_the_form_and_its_preview(page, served_s
     assert sections(sent_text(page))[TITLES["tarifs_gratuit"]] == "Oui"
 
 
+def test_text_from_a_link_is_shown_as_text_never_as_markup(page, served_site):
+    venue = {"nom": '<img src=x onerror="window.pwned=1">Lieu', "types": ["coworking"],
+             "commune": "</script><b>Rennes</b>"}
+    encoded = base64.urlsafe_b64encode(json.dumps(venue).encode()).decode()
+    open_form(page, served_site, f"#fiche={encoded}")
+    entry = page.locator("#cf-apercu li")
+    assert entry.locator("a").inner_text() == venue["nom"]
+    assert entry.locator("img, b").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+
+def test_ajv_comes_from_node_modules(fixture_site: Path):
+    built = fixture_site / "vendor" / "ajv" / "ajv2020.min.js"
+    root = Path(__file__).resolve().parents[1]
+    assert built.read_bytes() == (root / "node_modules/ajv-dist/dist/ajv2020.min.js").read_bytes()
+    published = fixture_site / "donnees" / "schema" / "venue.schema.json"
+    assert published.read_bytes() == (root / "schema" / "venue.schema.json").read_bytes()
+
+
 def test_a_broken_link_says_so_and_leaves_an_empty_form(page, served_site):
     open_form(page, served_site, "?lieu=ce-lieu-n-existe-pas&action=corriger")
     assert "Aucun lieu n'a l'identifiant" in page.locator("#cf-mode").inner_text()
