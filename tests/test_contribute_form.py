@@ -27,10 +27,7 @@ CONTACT = "contact@annuaire-tiers-lieux.fr"  # CONTACT_EMAIL of pelicanconf.py
 
 
 def page_catalogue(site: Path) -> dict:
-    html = (site / "contribuer" / "index.html").read_text("utf-8")
-    start = html.index('<script type="application/json" id="cf-catalogue">')
-    text = html[html.index(">", start) + 1:html.index("</script>", start)]
-    return json.loads(text)
+    return json.loads((site / "contribuer" / "formulaire.json").read_text("utf-8"))
 
 
 def test_the_page_asks_every_question_of_the_issue_form_under_its_title(fixture_site: Path):

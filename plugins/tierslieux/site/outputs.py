@@ -7,6 +7,7 @@ of the downloads, so downloads come first. Adding an output means one function a
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -162,8 +163,11 @@ def write_data_pages(build: VenueGenerator) -> None:
 
 def write_other_pages(build: VenueGenerator) -> None:
     """Contribute, statistics, embed and 404."""
-    build.render("contribuer", "contribuer/index.html", page_name="contribuer",
-                 form=build.settings.get("CONTRIBUTE_FORM"))
+    form = build.settings.get("CONTRIBUTE_FORM")
+    build.render("contribuer", "contribuer/index.html", page_name="contribuer", form=form)
+    if form:  # the form's questions and messages, read by its JavaScript
+        build.write("contribuer/formulaire.json",
+                    json.dumps(form, ensure_ascii=False, separators=(",", ":")))
     for prefix, text in communes_by_postcode(reference_data()).items():
         build.write(f"donnees/communes/{prefix}.json", text)
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",

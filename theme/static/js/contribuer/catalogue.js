@@ -1,9 +1,14 @@
-/* The form's catalogue, written into the page by the build (contribute/formcatalogue.py):
-   the questions of the issue form (id, title, kind, path in the venue file), their
-   vocabularies, and the validator's French messages. Nothing here is typed by hand. */
+/* The form's catalogue, published by the build beside the page (contribuer/formulaire.json,
+   from contribute/formcatalogue.py): the questions of the issue form (id, title, kind,
+   path in the venue file), their vocabularies, and the validator's French messages.
+   Nothing here is typed by hand. If it cannot be loaded, no module starts and the page
+   keeps explaining the other ways to send the information. */
 
 export const app = document.getElementById("cf-app");
-export const catalogue = JSON.parse(document.getElementById("cf-catalogue").textContent);
+export const catalogue = await fetch(app.dataset.catalogue).then(function (r) {
+  if (!r.ok) { throw new Error("catalogue " + r.status); }
+  return r.json();
+});
 export const fields = catalogue.fields;
 export const byId = {};
 fields.forEach(function (f) { byId[f.id] = f; });
