@@ -100,4 +100,8 @@ VENDOR_FILES = {
     "leaflet.markercluster/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",
     "leaflet.markercluster/dist/MarkerCluster.Default.css":
         "markercluster/MarkerCluster.Default.css",
+    # Ajv's browser bundle (the ajv package itself is CommonJS only), for the contribution
+    # form: it checks answers against the same JSON Schema as the validator.
+    "ajv-dist/dist/ajv2020.min.js": "ajv/ajv2020.min.js",
+    "ajv-dist/dist/ajv2020.min.js.map": "ajv/ajv2020.min.js.map",
 }

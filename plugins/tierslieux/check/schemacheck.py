@@ -30,6 +30,36 @@ _TYPE_NAMES = {
 }
 
 
+# The French texts of schema problems, written once: `_problems_for` fills them in, and
+# the site's contribution form shows the same texts beside its fields (exported at build
+# time by contribute/formcatalogue.py). Placeholders: {value}, {field}, {kind}, {wanted}.
+MESSAGES = {
+    "champ-manquant": "le champ obligatoire « {field} » manque.",
+    "type-invalide": "la valeur « {value} » est {kind}, il faut {wanted}.",
+    "valeur-hors-vocabulaire": "« {value} » ne fait pas partie des valeurs permises.",
+    "date-invalide": "« {value} » n'est pas une date valide.",
+    "format-invalide": "« {value} » n'a pas le format attendu pour ce champ.",
+    "valeur-hors-limites": "la valeur « {value} » est hors limites : il faut {wanted}.",
+    "liste-vide": "la liste « {field} » est vide.",
+    "valeur-en-double": "la liste « {field} » contient deux fois la même valeur.",
+}
+HINTS = {  # the fixed part of each hint; the field's description and example follow
+    "champ-manquant": "Ajoutez ce champ.",
+    "date-invalide": "Écrivez la date au format AAAA-MM-JJ, par exemple 2025-09-15, et "
+                     "vérifiez que ce jour existe (l'année 0000 n'existe pas).",
+    "format-invalide": "Corrigez la valeur selon le format attendu.",
+    "valeur-hors-limites": "Corrigez la valeur pour respecter cette limite.",
+    "liste-vide": "Ajoutez au moins un élément, ou retirez le champ s'il est facultatif.",
+    "valeur-en-double": "Retirez le doublon.",
+}
+LIMITS = {
+    "minLength": "au moins {} caractères",
+    "maxLength": "au plus {} caractères",
+    "minimum": "au moins {}",
+    "maximum": "au plus {}",
+}
+
+
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(venue_schema(), format_checker=FormatChecker())
@@ -249,8 +279,8 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
                              "décrit ses arrêts dans « etapes ».")
                 yield Problem(
                     loaded.path, line, "champ-manquant", field_name(at),
-                    f"le champ obligatoire « {field_name(at)} » manque.",
-                    (_example_hint(at, "Ajoutez ce champ.") + extra).strip(),
+                    MESSAGES["champ-manquant"].format(field=field_name(at)),
+                    (_example_hint(at, HINTS["champ-manquant"]) + extra).strip(),
                 )
     elif validator == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -273,45 +303,37 @@ def _problems_for(error: ValidationError, loaded: Loaded) -> Iterator[Problem]:
         elif "array" in expected:
             hint = "Écrivez une liste, un élément par ligne, précédé de « - ». " + hint
         yield problem("type-invalide",
-                      f"la valeur « {shown} » est {_kind(value)}, il faut {wanted}.",
+                      MESSAGES["type-invalide"].format(value=shown, kind=_kind(value),
+                                                       wanted=wanted),
                       hint.strip())
     elif validator == "enum":
         labels = schema.get("x-labels") or {v: v for v in error.validator_value}
         yield problem("valeur-hors-vocabulaire",
-                      f"« {shown} » ne fait pas partie des valeurs permises.",
+                      MESSAGES["valeur-hors-vocabulaire"].format(value=shown),
                       _vocabulary_hint(value, labels))
     elif (validator == "format" and error.validator_value == "date") or (
         validator == "pattern" and schema.get("format") == "date"
     ):
         yield problem("date-invalide",
-                      f"« {shown} » n'est pas une date valide.",
-                      _hidden_hint(value) + "Écrivez la date au format AAAA-MM-JJ, par "
-                      "exemple 2025-09-15, et vérifiez que ce jour existe (l'année 0000 "
-                      "n'existe pas).")
+                      MESSAGES["date-invalide"].format(value=shown),
+                      _hidden_hint(value) + HINTS["date-invalide"])
     elif validator in ("pattern", "format"):
         yield problem("format-invalide",
-                      f"« {shown} » n'a pas le format attendu pour ce champ.",
-                      _hidden_hint(value)
-                      + _example_hint(path, "Corrigez la valeur selon le format attendu."))
+                      MESSAGES["format-invalide"].format(value=shown),
+                      _hidden_hint(value) + _example_hint(path, HINTS["format-invalide"]))
     elif validator in ("minLength", "maxLength", "minimum", "maximum",
                        "exclusiveMinimum", "exclusiveMaximum"):
-        limits = {
-            "minLength": f"au moins {error.validator_value} caractères",
-            "maxLength": f"au plus {error.validator_value} caractères",
-            "minimum": f"au moins {error.validator_value}",
-            "maximum": f"au plus {error.validator_value}",
-        }
-        wanted = limits.get(validator, "une valeur dans les limites")
+        limit = LIMITS.get(validator)
+        wanted = limit.format(error.validator_value) if limit else "une valeur dans les limites"
         yield problem("valeur-hors-limites",
-                      f"la valeur « {shown} » est hors limites : il faut {wanted}.",
-                      _example_hint(path, "Corrigez la valeur pour respecter cette limite."))
+                      MESSAGES["valeur-hors-limites"].format(value=shown, wanted=wanted),
+                      _example_hint(path, HINTS["valeur-hors-limites"]))
     elif validator == "minItems":
-        yield problem("liste-vide", f"la liste « {fld} » est vide.",
-                      "Ajoutez au moins un élément, ou retirez le champ s'il est facultatif. "
-                      + _example_hint(path))
+        yield problem("liste-vide", MESSAGES["liste-vide"].format(field=fld),
+                      HINTS["liste-vide"] + " " + _example_hint(path))
     elif validator == "uniqueItems":
-        yield problem("valeur-en-double", f"la liste « {fld} » contient deux fois la même "
-                      "valeur.", "Retirez le doublon.")
+        yield problem("valeur-en-double", MESSAGES["valeur-en-double"].format(field=fld),
+                      HINTS["valeur-en-double"])
     else:  # pragma: no cover - every keyword of our schema is handled above
         yield problem("format-invalide", error.message, _example_hint(path))
 

@@ -7,6 +7,7 @@ of the downloads, so downloads come first. Adding an output means one function a
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from ..publish.sources import (
 )
 from ..reference.refdata import reference_data
 from . import census, feeds, mapdata, stats
+from .communes import communes_by_postcode
 
 if TYPE_CHECKING:
     from .generator import VenueGenerator
@@ -161,7 +163,13 @@ def write_data_pages(build: VenueGenerator) -> None:
 
 def write_other_pages(build: VenueGenerator) -> None:
     """Contribute, statistics, embed and 404."""
-    build.render("contribuer", "contribuer/index.html", page_name="contribuer")
+    form = build.settings.get("CONTRIBUTE_FORM")
+    build.render("contribuer", "contribuer/index.html", page_name="contribuer", form=form)
+    if form:  # the form's questions and messages, read by its JavaScript
+        build.write("contribuer/formulaire.json",
+                    json.dumps(form, ensure_ascii=False, separators=(",", ":")))
+    for prefix, text in communes_by_postcode(reference_data()).items():
+        build.write(f"donnees/communes/{prefix}.json", text)
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",
                  stats=stats.compute(build.venues, reference_data()),
                  recensement=build.downloads.recensement if build.downloads else None)
