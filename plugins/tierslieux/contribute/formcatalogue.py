@@ -14,7 +14,8 @@ from typing import Any
 from ..check.problems import CODES
 from ..check.schemacheck import _TYPE_NAMES, HINTS, LIMITS, MESSAGES, _example_hint
 from ..model.schema import vocabulary_of
-from .issueform import FIELDS, NO, YES, FormField
+from . import confirmform
+from .issueform import FIELDS, NO, VENUE_ID_TITLE, YES, FormField
 
 # The first questions of the site form, always shown; the rest wait in folded sections.
 # This is the site form's own choice (the GitHub issue form has its own short list).
@@ -58,16 +59,16 @@ FORM_HELP = {
 
 # Contract of issue 14: a correction carries the venue's id in this section, and a
 # confirmation uses the "confirmer" issue template with these sections and answers.
-IDENTIFIER_TITLE = "Identifiant du lieu"
-CONFIRM = {
-    "template": "confirmer.yml",
-    "title": "[Confirmer] ",
-    "label": "confirmation",
-    "request_title": "Votre demande",
-    "exact": "Les informations sont exactes",
-    "closed": "Le lieu a fermé",
-    "manager_title": "Ajouter mon compte GitHub aux gestionnaires du lieu",
-    "comment_title": "Commentaire",
+IDENTIFIER_TITLE = VENUE_ID_TITLE  # read by from-issue (a correction) and confirm-from-issue
+CONFIRM = {  # the confirmation form's own words (contribute/confirmform.py), one source
+    "template": confirmform.FORM_FILE,
+    "title": confirmform.TITLE_PREFIX,
+    "label": confirmform.LABEL,
+    "request_title": confirmform.REQUEST_TITLE,
+    "exact": confirmform.EXACT,
+    "closed": confirmform.CLOSED,
+    "manager_title": confirmform.MANAGER_TITLE,
+    "comment_title": confirmform.COMMENT_TITLE,
 }
 NEW_VENUE = {"title": "[Nouveau lieu] ", "label": "nouveau-lieu"}
 # A correction carries the same sections as a new venue (read by the same command).
