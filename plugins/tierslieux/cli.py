@@ -45,7 +45,8 @@ ARGPARSE_FRENCH = {
 
 # Value names shown in each command's help (argparse derives them from the English
 # destination names), and the help of the few options that had none.
-METAVARS = {"paths": "CHEMIN", "file": "FICHIER", "config": "FICHIER.yml", "into": "DOSSIER",
+METAVARS = {"paths": "CHEMIN", "file": "FICHIER", "source": "SOURCE", "config": "FICHIER.yml",
+            "into": "DOSSIER",
             "date": "AAAA-MM-JJ", "base": "RÉVISION", "head": "RÉVISION",
             "repository_url": "ADRESSE", "site_url": "ADRESSE"}
 HELP = {"into": "dossier des fiches", "resume_markdown": "écrire le résumé en Markdown",
