@@ -13,7 +13,8 @@ from conftest import ROOT
 from tierslieux.model.schema import labels
 from tierslieux.model.venue import Venue
 from tierslieux.reference.enrich import enrich
-from tierslieux.reference.refdata import reference_data
+from tierslieux.reference.refdata import normalize_name, reference_data
+from tierslieux.site.choropleth import SOURCE, shapes
 from tierslieux.site.filters import template_filters
 from tierslieux.site.stats import (
     THIN_NBSP,
@@ -187,18 +188,51 @@ def test_venues_per_100000_inhabitants(stats: Statistics) -> None:
     assert 70_000 < lozere < 80_000
     rates = {r.code: r for r in stats.taux_par_departement}
     assert rates["48"].population == lozere
-    assert rates["48"].rate == round(1 * 100_000 / lozere, 1)
-    assert format_number(rates["48"].rate, 1) == format_number(1 * 100_000 / lozere, 1)
+    assert rates["48"].rate == pytest.approx(1 * 100_000 / lozere)
+    assert rates["48"].rate_text == format_number(1 * 100_000 / lozere, 1)
     # Paris arrondissements are not counted twice.
     paris = ref.communes["75056"].population
     assert rates["75"].population == paris
-    assert rates["12"].rate == 0.0
-    assert rates["984"].rate is None and format_number(rates["984"].rate, 1) == "—"  # no population
+    assert rates["12"].rate == 0.0 and rates["12"].rate_text == "0,0"
+    assert rates["984"].rate is None and rates["984"].rate_text == "—"  # no population
     assert [r.code for r in stats.taux_par_departement] == [r.code for r in stats.par_departement]
     ranking = stats.taux_classement
     assert {r.code for r in ranking} == {"35", "29", "48", "974", "75"}
     assert ranking[0].code == "48" and ranking[0].width == "100.0%"
     assert [r.rate for r in ranking] == sorted((r.rate for r in ranking), reverse=True)
+
+
+def test_a_departement_with_a_venue_never_reads_zero_per_100000() -> None:
+    """One venue among 2.6 million people (Nord) is 0.04: "< 0,1", not "0,0"."""
+    lille = {"commune": "Lille", "code_postal": "59000", "code_insee": "59350",
+             "latitude": 50.63, "longitude": 3.06}
+    stats = compute([make("lille", lille, ["coworking"])], reference_data())
+    nord = next(r for r in stats.taux_par_departement if r.code == "59")
+    assert 0 < nord.rate < 0.05
+    assert nord.rate_text == f"<{NB}0,1"
+    assert {r.code for r in stats.taux_classement} == {"59"}
+
+
+def test_regions_by_count_by_name_and_without_any_venue(stats: Statistics) -> None:
+    by_count = [r.code for r in stats.regions_par_nombre]
+    assert by_count[0] == "53"  # Bretagne: 2 open venues
+    assert set(by_count) == {r.code for r in stats.par_region if r.total}
+    names = [r.label for r in stats.regions_par_nom]
+    assert names == sorted(names, key=normalize_name)
+    assert "Mayotte" in [r.label for r in stats.regions_sans_lieu]
+    assert not {r.code for r in stats.regions_sans_lieu} & set(by_count)
+
+
+def test_maps_colour_every_departement_with_a_shape(stats: Statistics) -> None:
+    count_map, rate_map = stats.cartes
+    areas = {a.code: a for a in count_map.areas}
+    assert len(areas) == 101  # 96 metropolitan + 5 overseas départements
+    assert areas["12"].level == 0 and areas["48"].level >= 1  # Aveyron: its truck is based there
+    assert areas["48"].label == "Lozère (48) : 1 lieu ouvert"
+    rates = {a.code: a for a in rate_map.areas}
+    assert rates["48"].level == max(a.level for a in rate_map.areas)  # densest in the sample
+    assert count_map.legend[0].label == "aucun"
+    assert all(e.label for e in rate_map.legend)
 
 
 def test_departements_without_an_open_venue(stats: Statistics) -> None:
@@ -322,7 +356,7 @@ def render(stats: Statistics) -> str:
     env.filters.update(template_filters())
     return env.get_template("statistiques.html").render(
         stats=stats, SITENAME="Annuaire des tiers-lieux", SITEURL="", pages=[],
-        SITESUBTITLE="", page_name="statistiques",
+        SITESUBTITLE="", page_name="statistiques", map_shapes=shapes(), map_source=SOURCE,
         DATA_LICENSE={"name": "Licence Ouverte 2.0", "url": "https://example.org/lo"})
 
 
@@ -339,7 +373,8 @@ def test_every_chart_is_a_captioned_table(stats: Statistics) -> None:
         assert table["bars"] and all(re.fullmatch(r"--w: \d+(\.\d)?%", b)
                                      for b in table["bars"])
     captions = [t["caption"] for t in parser.tables]
-    assert "Lieux ouverts par région" in captions
+    assert "Lieux ouverts par région, de la plus à la moins pourvue" in captions
+    assert "Lieux ouverts par région, par ordre alphabétique" in captions
     assert '<link rel="stylesheet" href="/theme/css/stats.css">' in html
 
 
@@ -352,6 +387,10 @@ def test_the_page_shows_the_numbers(stats: Statistics) -> None:
     lozere = next(r for r in stats.taux_par_departement if r.code == "48")
     assert format_number(lozere.population) in html and format_number(lozere.rate, 1) in html
     assert "Corse-du-Sud" in html
+    assert html.count('<svg viewBox="0 0 600 480" role="img"') == 2  # the two maps
+    assert html.count('<path id="dep-') == 101  # shapes drawn once, used by both maps
+    assert "Licence Ouverte 2.0" in html and "france-geojson" in html  # the shapes' credit
+    assert "Aucun lieu recensé</strong> (" in html and "Clipperton" in html  # no zero rows
     parser = Tables()
     parser.feed(html)
     lozere_coverage = next(d for d in stats.couverture_epci if d.code == "48")

@@ -17,6 +17,55 @@ from .model.paths import VENUES_DIR
 COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness,
                    issuereply, confirmform]
 
+# argparse writes its own words ("usage:", "options", error messages) through gettext;
+# the command speaks French to its users, so those words are given in French here.
+ARGPARSE_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (choisir parmi %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut désigner %(matches)s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "valeur %r ignorée",
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+    "unexpected option string: %s": "option inattendue : %s",
+}
+
+
+# Value names shown in each command's help (argparse derives them from the English
+# destination names), and the help of the few options that had none.
+METAVARS = {"paths": "CHEMIN", "file": "FICHIER", "source": "SOURCE", "config": "FICHIER.yml",
+            "into": "DOSSIER",
+            "date": "AAAA-MM-JJ", "base": "RÉVISION", "head": "RÉVISION",
+            "repository_url": "ADRESSE", "site_url": "ADRESSE"}
+HELP = {"into": "dossier des fiches", "resume_markdown": "écrire le résumé en Markdown",
+        "repository_url": "adresse du dépôt, pour les liens"}
+
+
+def _french(message: str) -> str:
+    return ARGPARSE_FRENCH.get(message, message)
+
+
+def _frenchify(parser: argparse.ArgumentParser) -> None:
+    """French value names and help for every option of a sub-command."""
+    for action in parser._actions:
+        if action.metavar is None and action.dest in METAVARS and action.nargs != 0:
+            action.metavar = METAVARS[action.dest]
+        if action.help is None and action.dest in HELP:
+            action.help = HELP[action.dest]
+
 
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [VENUES_DIR]
@@ -42,15 +91,20 @@ def _present(path: Path) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every sub-command, whose help and errors read in French."""
+    argparse._ = _french  # type: ignore[attr-defined]  # argparse's gettext hook
     parser = argparse.ArgumentParser(
         prog="tierslieux", description="Outils de l'annuaire des tiers-lieux.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="commandes",
+                                metavar="COMMANDE")
     check = sub.add_parser("validate", help="vérifier des fiches de lieux",
                            description="Vérifie les fiches (par défaut : content/venues/).")
     check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
     check.set_defaults(func=_validate)
     for module in COMMAND_MODULES:
         module.add_command(sub)
+    for command in sub.choices.values():
+        _frenchify(command)
     return parser
 
 

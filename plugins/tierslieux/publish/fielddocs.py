@@ -16,6 +16,11 @@ _TYPES = {"string": "texte", "number": "nombre", "integer": "nombre entier",
           "boolean": "booléen (true ou false)", "array": "liste", "object": "groupe de champs"}
 
 
+def type_name(kind: str) -> str:
+    """The French name of a JSON Schema type ("string" -> "texte"), as visitors read it."""
+    return _TYPES.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class FieldDoc:
     path: str  # porteur.siret, etapes[].commune

@@ -9,6 +9,7 @@ from ..model.dates import build_date, french_date, is_stale
 from ..model.hours import week_schedule
 from ..model.richtext import safe_url
 from ..model.schema import labels
+from ..publish.fielddocs import type_name
 from .stats import format_number, format_percent
 from .structured import script_json
 
@@ -39,6 +40,7 @@ def template_filters() -> dict[str, Callable[..., Any]]:
     filters.update({
         "french_date": french_date,
         "french_number": _french_number,
+        "field_type": type_name,
         "number_fr": format_number,
         "percent_fr": format_percent,
         "safe_url": safe_url,

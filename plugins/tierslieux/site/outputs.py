@@ -35,7 +35,7 @@ from ..publish.sources import (
     used_datasets,
 )
 from ..reference.refdata import reference_data
-from . import census, feeds, mapdata, stats
+from . import census, choropleth, feeds, mapdata, stats
 from .communes import communes_by_postcode
 
 if TYPE_CHECKING:
@@ -172,6 +172,7 @@ def write_other_pages(build: VenueGenerator) -> None:
         build.write(f"donnees/communes/{prefix}.json", text)
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",
                  stats=stats.compute(build.venues, reference_data()),
+                 map_shapes=choropleth.shapes(), map_source=choropleth.SOURCE,
                  recensement=build.downloads.recensement if build.downloads else None)
     build.render("embed", "embed/index.html", page_name="embed")
     build.render("404", "404.html", page_name="404")

@@ -7,7 +7,8 @@ page must say exactly what is counted; the definitions here are the ones it stat
 - an open venue ("lieu ouvert") is a venue whose statut is "ouvert";
 - counts by région and by département use the venue's base place (its place, or the
   first stop of an itinerant venue), and list every région and département of the
-  reference data, zero included, ordered by code;
+  reference data, zero included, ordered by code (the page shows régions without any
+  venue as a list of names, the others by count and by name);
 - a venue with several types counts once under each of its types;
 - a venue is in a métropole when the EPCI of its base commune is a métropole (METRO or
   MET69);
@@ -34,6 +35,7 @@ from ..model.dates import build_date, is_stale
 from ..model.schema import labels
 from ..model.venue import Venue
 from ..reference.refdata import EPCI_TYPE_LABELS, Epci, ReferenceData, normalize_name
+from .choropleth import Choropleth, choropleth
 
 OPEN = "ouvert"
 NO_PORTEUR = "non_renseigne"
@@ -143,8 +145,15 @@ class RateRow:
     label: str
     ouverts: int
     population: int
-    rate: float | None  # rounded to 1 decimal; None when the population is unknown
+    rate: float | None  # not rounded; None when the population is unknown
     width: str
+
+    @property
+    def rate_text(self) -> str:
+        """One decimal, but never "0,0" for a département that has a venue: "< 0,1"."""
+        if self.rate is not None and 0 < self.rate < 0.05:
+            return f"<{THIN_NBSP}0,1"
+        return format_number(self.rate, 1)
 
 
 @dataclass(frozen=True)
@@ -207,6 +216,9 @@ class Statistics:
     ouverts: int  # open venues (statut "ouvert")
     par_statut: tuple[StatusRow, ...]  # schema order: projet, ouvert, ferme_temporairement, ferme
     par_region: tuple[CountRow, ...]  # every région, by code
+    regions_par_nombre: tuple[CountRow, ...]  # régions with a venue, most open venues first
+    regions_par_nom: tuple[CountRow, ...]  # the same, by name
+    regions_sans_lieu: tuple[CountRow, ...]  # régions and collectivités without any venue
     par_departement: tuple[CountRow, ...]  # every département, by code
     par_type: tuple[CountRow, ...]  # every type, most open venues first
     type_mentions_ouverts: int  # sum of the type counts of open venues (>= ouverts)
@@ -221,6 +233,7 @@ class Statistics:
     epci_sans_lieu_total: int
     couverture_epci: tuple[DepartementCoverage, ...]  # départements with EPCIs, by code
     fraicheur: Freshness  # confirmed venues, and what each dataset still awaits
+    cartes: tuple[Choropleth, ...] = ()  # open venues, and per 100,000, by département
 
     @property
     def departement_count(self) -> int:
@@ -360,7 +373,9 @@ def compute(venues: list[Venue], ref: ReferenceData, as_of: dt.date | None = Non
     dep_population: Counter[str] = Counter()
     for c in whole_communes:
         dep_population[c.departement] += c.population or 0
-    rates = {code: (rounded(dep_open[code] * 100_000 / dep_population[code])
+    # Not rounded here: 1 venue for 2.6 million people is 0.04, which one decimal would
+    # show as "0,0" beside a département that has a venue (RateRow.rate_text says "< 0,1").
+    rates = {code: (dep_open[code] * 100_000 / dep_population[code]
                     if dep_population[code] else None) for code in dep_codes}
     rate_max = max((r for r in rates.values() if r), default=0)
     taux = tuple(RateRow(code, deps[code], dep_open[code], dep_population[code], rates[code],
@@ -390,11 +405,18 @@ def compute(venues: list[Venue], ref: ReferenceData, as_of: dt.date | None = Non
                   for e in missing)))
     all_epcis = {siren for epcis in epcis_by_dep.values() for siren in epcis}
 
+    with_venue = [r for r in par_region if r.total]
+    cartes = _maps(par_departement, taux)
+
     return Statistics(
         total=len(venues),
         ouverts=len(open_venues),
         par_statut=par_statut,
         par_region=tuple(par_region),
+        regions_par_nombre=tuple(_by_count(with_venue)),
+        regions_par_nom=tuple(sorted(with_venue, key=lambda r: (normalize_name(r.label), r.code))),
+        regions_sans_lieu=tuple(sorted((r for r in par_region if not r.total),
+                                       key=lambda r: (normalize_name(r.label), r.code))),
         par_departement=tuple(par_departement),
         par_type=tuple(par_type),
         type_mentions_ouverts=sum(type_open.values()),
@@ -409,4 +431,27 @@ def compute(venues: list[Venue], ref: ReferenceData, as_of: dt.date | None = Non
         epci_sans_lieu_total=len(all_epcis - covered_epcis),
         couverture_epci=tuple(couverture),
         fraicheur=freshness(venues, as_of or build_date()),
+        cartes=cartes,
+    )
+
+
+def _lieux(n: int) -> str:
+    return f"{format_number(n)} lieu{'x' if n > 1 else ''} ouvert{'s' if n > 1 else ''}"
+
+
+def _maps(counts: list[CountRow], rates: tuple[RateRow, ...]) -> tuple[Choropleth, ...]:
+    """The two maps of the page: open venues, and open venues per 100,000 inhabitants."""
+    names = {r.code: r.label for r in counts}
+    opened = {r.code: r.ouverts for r in counts}
+    by_code = {r.code: r for r in rates}
+    return (
+        choropleth("carte-nombre", "Lieux ouverts par département", names,
+                   {c: float(n) for c, n in opened.items()}, 0,
+                   lambda v: format_number(v),
+                   lambda c, v: f"{names[c]} ({c}) : {_lieux(opened[c])}"),
+        choropleth("carte-densite", "Lieux ouverts pour 100 000 habitants", names,
+                   {c: r.rate for c, r in by_code.items()}, 1,
+                   lambda v: format_number(v, 1),
+                   lambda c, v: (f"{names[c]} ({c}) : {by_code[c].rate_text} pour 100 000 "
+                                 f"habitants ({_lieux(opened[c])})")),
     )
