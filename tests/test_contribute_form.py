@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -322,8 +323,12 @@ def test_correcting_a_venue_prefills_it_from_its_published_data(page, served_sit
     assert sections(body)[TITLES["telephone"]] == "02 99 11 22 33"
     query = parse_qs(urlparse(page.locator("#cf-github").get_attribute("href")).query)
     assert query["title"] == ["[Correction] L'Atelier commun"]
-    path, errors = convert(body, tmp_path, dt.date(2026, 11, 20))
-    assert errors == [] and check_text(path.read_bytes(), str(path)) == []
+    # The correction updates the venue's own file, in a copy of the directory.
+    shutil.copytree(Path(__file__).parent / "fixtures" / "venues", tmp_path / "venues")
+    path, errors = convert(body, tmp_path / "venues", dt.date(2026, 11, 20))
+    assert errors == [] and path == tmp_path / "venues" / "35" / "atelier-commun-rennes.yml"
+    assert "telephone: 02 99 11 22 33" in path.read_text(encoding="utf-8")
+    assert check_text(path.read_bytes(), str(path)) == []
 
 
 def test_an_itinerant_venue_round_trips_through_the_form(page, served_site, tmp_path):
