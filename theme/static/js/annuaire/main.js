@@ -18,9 +18,10 @@ import { setupList } from "./list.js";
 /* On a phone, the list or the map, one tap apart; on a wide screen, both fill the rest of
    the window below the filters. */
 function setupViewSwitch() {
+  var none = function () {};
   var bar = document.querySelector(".view-switch");
   var explore = document.querySelector(".home-explore");
-  if (!bar || !explore) { return; }
+  if (!bar || !explore) { return none; }
   bar.hidden = false;
   var fit = function () {
     document.documentElement.style.setProperty(
@@ -41,6 +42,7 @@ function setupViewSwitch() {
     if (b) { show(b.dataset.view); }
   });
   document.addEventListener("tierslieux:montrer-carte", function () { show("carte"); });
+  return fit;
 }
 
 function start() {
@@ -49,13 +51,18 @@ function start() {
   // For tests and benchmarks: the map, its markers and the current state.
   window.tierslieux = { map: map, cluster: cluster, state: function () { return state; } };
   overseasShortcuts();
-  setupViewSwitch();
+  var layout = setupViewSwitch();
+  // Leaflet measures its container once: tell it when the layout changes its size.
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { map.invalidateSize(); }).observe(mapEl);
+  }
 
   loadVenues(mapEl.dataset.source).then(function (list) {
     list.forEach(addMarkers);
     setVenues(list);
     if (form) {
       setupForm();
+      layout();  // the filters, now shown, moved the map down
     } else if (embed) {
       setState(readUrl());
     }

@@ -17,11 +17,21 @@ export let cluster = null;
 let icons = null;  // class name -> the shared divIcon
 let credited = [];  // the attribution strings currently added to the map
 let stopsLayer = null;  // the stops of the itinerant venue whose popup is open
+let outlineLayer = null, tilesFailing = false;
+
+/* Land stands out from the sea when tiles fail; over tiles, the outlines barely tint. */
+function tilesState(failing) {
+  if (failing === tilesFailing) { return; }
+  tilesFailing = failing;
+  if (outlineLayer) { outlineLayer.setStyle({ fillOpacity: failing ? 0.9 : 0.1 }); }
+}
 
 export const METROPOLE = [[41.3, -5.2], [51.1, 9.6]];
 
 function tiles(url, options) {
-  return L.tileLayer(url, Object.assign({ maxZoom: 19 }, options));
+  return L.tileLayer(url, Object.assign({ maxZoom: 19 }, options))
+    .on("tileerror", function () { tilesState(true); })
+    .on("tileload", function () { tilesState(false); });
 }
 
 /* The départements' outlines, in their own pane under the markers. */
@@ -31,9 +41,10 @@ function outlines() {
   map.createPane("contours");
   map.getPane("contours").style.zIndex = 250;  // above tiles (200), under markers
   fetch(url).then(function (r) { return r.json(); }).then(function (geo) {
-    L.geoJSON(geo, {
+    outlineLayer = L.geoJSON(geo, {
       pane: "contours", interactive: false, attribution: mapEl.dataset.outlinesAttribution,
-      style: { color: "#7d8799", weight: 1, opacity: 0.8, fillColor: "#f4f1e8", fillOpacity: 0.35 }
+      style: { color: "#7d8799", weight: 1, opacity: 0.8, fillColor: "#fbfaf4",
+               fillOpacity: tilesFailing ? 0.9 : 0.1 }
     }).addTo(map);
     mapEl.dataset.outlines = "drawn";
   }).catch(function () { /* the markers still show */ });
@@ -200,7 +211,10 @@ export function addMarkers(v) {
     (v.statut === "ferme" ? " tl-marker-closed" : "") +
     (v.etapes.length ? " tl-marker-itinerant" : ""));
   var m = L.marker(v.points[0], { icon: icon, title: label, alt: label, venueId: v.id });
-  m.bindPopup(function () { return popup(v); }, { maxWidth: 320 });
+  var narrow = mapEl.clientWidth < 500;  // a phone: keep popups clear of the controls
+  m.bindPopup(function () { return popup(v); },
+              { maxWidth: Math.max(200, Math.min(320, mapEl.clientWidth - 90)),
+                autoPanPaddingTopLeft: narrow ? L.point(10, 130) : L.point(5, 5) });
   if (v.etapes.length) { m.on("popupopen", function () { showStops(v); }); }
   v.markers = [m];
 }
