@@ -75,9 +75,9 @@ MAP_TILES_IGN = {
 
 # Drawn under the markers of every map, tiles or not (theme/static/data/README.md).
 MAP_OUTLINES_ATTRIBUTION = (
-    'Contours : IGN Admin Express COG 2018 via '
-    '<a href="https://github.com/gregoiredavid/france-geojson">france-geojson</a>, '
-    '<a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">Licence Ouverte</a>'
+    'Contours : <a href="https://github.com/gregoiredavid/france-geojson">IGN Admin Express '
+    '2018</a> (<a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">Licence '
+    'Ouverte</a>)'
 )
 
 # The GitHub repository, for "Modifier ce lieu" and "Signaler une erreur" links. GitHub

@@ -74,6 +74,13 @@ def test_map_follows_a_region_filter(page, served_site):
     assert north - south < (france[2] - france[0]) / 4  # and the map zoomed in on it
     assert page.locator("#liste-lieux li").count() == 1
     assert page.locator("#resultats").inner_text() == "1 lieu sur 5 correspond à votre recherche."
+    # "Toute la France" frames metropolitan France again; the overseas venue stays a tap away.
+    page.locator("select[name=region]").select_option("")
+    page.get_by_role("button", name="Toute la France").click()
+    wait_settled(page)
+    assert bounds(page)[2] - bounds(page)[0] > 8
+    assert page.get_by_role("group", name="Aller à un territoire").get_by_role(
+        "button", name="La Réunion (1)").is_visible()
 
 
 def test_map_follows_a_search(page, served_site):
@@ -164,6 +171,14 @@ def test_popup_says_what_a_visitor_needs(page, served_site):
     page.locator("input[name=statut][value=ferme]").check()
     text = open_popup(page, "ancienne-friche").inner_text()
     assert "Fermé" in text
+
+
+def test_popup_gives_the_next_opening_when_closed(page, served_site):
+    # Tuesday 17 November 2026, 21:00 in Paris: Rennes (Mo-Fr 09:00-18:00) opens tomorrow.
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 17, 20, 0, tzinfo=dt.UTC))
+    open_home(page, served_site)
+    text = open_popup(page, "atelier-commun-rennes").inner_text()
+    assert "Fermé maintenant ; ouvre demain à 9 h." in text
 
 
 def test_itinerant_venue_is_one_venue_with_its_stops_linked(page, served_site):
