@@ -243,6 +243,7 @@ def test_home_page_without_javascript_reaches_every_territory(browser, served_si
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(f"{served_site}/")
+    assert not page.locator("#carte").is_visible()  # no empty map
     page.get_by_role("link", name="par région et par département").click()
     page.get_by_role("link", name="Lozère (48)").click()
     assert page.locator("h1").inner_text() == "Tiers-lieux : Lozère (48)"

@@ -46,6 +46,10 @@ function setupViewSwitch() {
 }
 
 function start() {
+  // Without JavaScript the home page has no view, and hides the map's empty area: show it
+  // (on a phone, behind the switch) before Leaflet measures it.
+  var explore = document.querySelector(".home-explore");
+  if (explore) { explore.dataset.view = "liste"; }
   createMap();
   setState(emptyState());
   // For tests and benchmarks: the map, its markers and the current state.
