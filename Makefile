@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 OUTPUT ?= output
 PORT ?= 8000
 
-.PHONY: site validate serve test lint bench fuzz clean deps
+.PHONY: site validate serve test lint bench fuzz clean deps outlines
 
 deps: $(PY_STAMP) $(NODE_STAMP)
 
@@ -50,6 +50,14 @@ bench: deps
 fuzz: deps
 	FUZZ_CASES=$(or $(FUZZ_CASES),30000) FUZZ_SEED=$(or $(FUZZ_SEED),random) \
 	  $(BIN)/pytest -q -s tests/test_fuzz.py
+
+# The départements' outlines under every map: a committed file, regenerated from the
+# simplified outlines in ../shared with mapshaper (pinned in package.json) when they change.
+OUTLINES_SOURCE ?= ../shared/data/reference/departements-avec-outre-mer.geojson
+outlines: $(NODE_STAMP)
+	node_modules/.bin/mapshaper -i $(OUTLINES_SOURCE) -simplify 4% keep-shapes \
+	  -filter-fields code,nom -sort code \
+	  -o theme/static/data/contours-departements.geojson format=geojson precision=0.001
 
 clean:
 	rm -rf $(OUTPUT) $(OUTPUT).tmp .pytest_cache

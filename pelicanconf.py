@@ -62,6 +62,24 @@ MAP_TILES = {
     ),
 }
 
+# The public-service alternative, offered by the maps' layer switch: IGN's "Plan IGN" from
+# the Géoplateforme (WMTS in the Web Mercator grid, no key).
+MAP_TILES_IGN = {
+    "url": ("https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+            "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+            "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"),
+    "max_zoom": 19,
+    "attribution": '<a href="https://www.ign.fr/">IGN-F</a> / '
+                   '<a href="https://geoservices.ign.fr/">Géoportail</a>',
+}
+
+# Drawn under the markers of every map, tiles or not (theme/static/data/README.md).
+MAP_OUTLINES_ATTRIBUTION = (
+    'Contours : <a href="https://github.com/gregoiredavid/france-geojson">IGN Admin Express '
+    '2018</a> (<a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">Licence '
+    'Ouverte</a>)'
+)
+
 # The GitHub repository, for "Modifier ce lieu" and "Signaler une erreur" links. GitHub
 # Actions sets GITHUB_REPOSITORY, so deployed builds link to the right place.
 REPOSITORY_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY",

@@ -86,7 +86,7 @@ def axe_violations(page: object, url: str) -> list[str]:
     """axe-core's violations on a page, once its map (if any) has drawn its markers."""
     page.goto(url)  # type: ignore[attr-defined]
     if page.locator("#carte").count():  # type: ignore[attr-defined]
-        page.wait_for_selector("#carte[data-loaded]")  # type: ignore[attr-defined]
+        page.wait_for_selector("#carte[data-loaded]", state="attached")  # type: ignore[attr-defined]
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
     return page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});

@@ -34,10 +34,15 @@ def test_every_venue_is_in_every_output(site_fixture: str, request: pytest.Fixtu
     outputs = _outputs(site)
     for name, ids in outputs.items():
         assert ids == files, name
+    # The complete server-rendered lists are on the territory pages, which the home page
+    # links for visitors without JavaScript (the home list is drawn from carte.json).
     home = (site / "index.html").read_text(encoding="utf-8")
+    territories = "".join(p.read_text("utf-8") for p in (site / "territoires").glob("*/index.html"))
     for venue_id in files:
-        assert f'data-id="{venue_id}"' in home
-        assert f'href="/lieux/{venue_id}/"' in home
+        assert f'data-id="{venue_id}"' in territories
+        assert f'href="/lieux/{venue_id}/"' in territories
+    for region in (site / "territoires").glob("*/index.html"):
+        assert f'href="/territoires/{region.parent.name}/"' in home
 
 
 def test_venue_page_shows_what_a_visitor_needs(fixture_site: Path) -> None:

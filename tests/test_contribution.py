@@ -109,7 +109,8 @@ def test_site_marks_a_venue_checked_over_a_year_ago(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out/lieux/ancienne-friche/index.html").read_text("utf-8")
     assert "À vérifier :" in page
-    assert "à vérifier</span>" in (tmp_path / "out/index.html").read_text("utf-8")
+    region = (tmp_path / "out/territoires/provence-alpes-cote-d-azur/index.html")
+    assert "à vérifier</span>" in region.read_text("utf-8")
 
 
 def test_venue_page_links_to_edit_and_report(fixture_site: Path) -> None:

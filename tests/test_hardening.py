@@ -418,7 +418,7 @@ def test_venue_pages_show_payloads_as_text(watched, hostile_served) -> None:
 
 def test_home_list_and_map_popups(watched, hostile_served) -> None:
     open_map_page(watched, f"{hostile_served}/")
-    item = watched.locator(".venue-list li[data-id=hostile-lieu] a")
+    item = watched.locator(".venue-list li[data-id=hostile-lieu] > a")
     assert item.inner_text() == HOSTILE_NAME
     for venue_id, name in [("hostile-lieu", HOSTILE_NAME),
                            ("hostile-itinerant", ITINERANT_NAME)]:

@@ -187,12 +187,12 @@ def test_autour_de_moi_orders_by_distance_from_the_visitor(browser, served_site,
     page = ctx.new_page()
     open_home(page, served_site)
     page.get_by_role("button", name="Utiliser ma position").click()
-    page.wait_for_selector("#plus-proches li")
-    order = page.eval_on_selector_all("#plus-proches li", "els => els.map(e => e.dataset.id)")
+    page.wait_for_selector("#liste-lieux li .distance")
+    order = page.eval_on_selector_all("#liste-lieux li", "els => els.map(e => e.dataset.id)")
     expected = sorted(not_closed(records),
                       key=lambda i: min(_km(here, p) for p in _points(records[i])))
     assert order == expected
-    first = page.locator("#plus-proches li").first.inner_text()
+    first = page.locator("#liste-lieux li").first.inner_text()
     km = min(_km(here, p) for p in _points(records[expected[0]]))
     assert f"à {km:.1f}".replace(".", ",") in first
     ctx.close()
@@ -208,9 +208,9 @@ def test_autour_de_moi_from_a_typed_commune(context, served_site, records):
     open_home(page, served_site)
     page.get_by_label("ou près d'une commune").fill("Mende")
     page.get_by_role("button", name="Chercher").click()
-    page.wait_for_selector("#plus-proches li")
-    assert page.locator("#plus-proches li").first.get_attribute("data-id") == "tiers-lieu-roulant"
-    assert "à 0 km" in page.locator("#plus-proches li").first.inner_text()
+    page.wait_for_selector("#liste-lieux li .distance")
+    assert page.locator("#liste-lieux li").first.get_attribute("data-id") == "tiers-lieu-roulant"
+    assert "à 0 km" in page.locator("#liste-lieux li").first.inner_text()
     assert "de Mende" in page.locator("#autour-statut").inner_text()
 
 

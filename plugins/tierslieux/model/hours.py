@@ -67,6 +67,11 @@ def week_schedule(expression: str) -> list[tuple[str, str]]:
             if text not in per_day[day]:
                 per_day[day].append(text)
     labels = [", ".join(spans) or "fermé" for spans in per_day]
+    if not any(kind == "open" for _, _, kind, _ in _week_spans(expression, _monday())) and (
+            len(set(labels)) == 1 and labels[0] != "fermé"):
+        # Only a comment, the same every day ("unknown \"halte toutes les deux semaines\""):
+        # "du lundi au dimanche" would invent days the expression does not give.
+        return [("Sans jour fixe", labels[0])]
     groups: list[tuple[str, str]] = []
     i = 0
     while i < 7:

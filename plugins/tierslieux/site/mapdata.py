@@ -5,7 +5,9 @@ minutes of the usual week when the venue is open, so the browser can filter 20,0
 venues (type, services, status, "ouvert maintenant"...) without loading every page.
 Each venue also says whether it was confirmed since its source (`confirme`), and which
 datasets it comes from (`jeux`, indexes into the `jeux` credits), for the distinct marker,
-the popup's credit and the map's attribution.
+the popup's credit and the map's attribution. The labels of types and statuses
+(`libelles`) let popups and the home list speak French; an itinerant venue lists its
+stops (`etapes`: commune and week schedule as its file writes it) for its popup.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from typing import Any
 import orjson
 
 from ..model.datasets import Dataset
-from ..model.hours import open_minutes
+from ..model.dates import build_date, is_stale
+from ..model.hours import open_minutes, week_schedule
 from ..model.schema import labels
 from ..model.venue import Venue, places
 from ..reference.refdata import TIME_ZONES
 from .freshness import map_credit
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 COLUMNS = ["id", "nom", "commune", "statut", "types", "services", "equipements", "labels",
            "porteur", "region", "departement", "gratuit", "points", "ouverture", "fuseau",
-           "confirme", "jeux"]
+           "confirme", "jeux", "etapes", "a_verifier"]
 
 
 def _index(values: list[str]) -> dict[str, int]:
@@ -48,6 +51,18 @@ def _schedule_index(spans: list[list[int]] | None, schedules: dict[str, int]) ->
     return schedules.setdefault(key, len(schedules))
 
 
+def _stops(venue: Venue) -> list[list[Any]]:
+    """[[commune, [[days, hours], ...]], ...] for an itinerant venue's stops; [] otherwise."""
+    if not venue.itinerant:
+        return []
+    out = []
+    for place, (_, stop) in zip(venue.places, places(venue.data), strict=False):
+        hours = stop.get("horaires")
+        schedule = [list(day) for day in week_schedule(hours)] if isinstance(hours, str) else []
+        out.append([place.commune, schedule])
+    return out
+
+
 def map_data(venues: list[Venue]) -> dict[str, Any]:
     vocab = {name: list(labels(def_name)) for name, def_name in [
         ("statuts", "statut"), ("types", "type_lieu"), ("services", "service"),
@@ -63,6 +78,7 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
     schedules: dict[str, int] = {}  # many venues share their hours: each is sent once
     sources: dict[str, tuple[int, Dataset]] = {}  # dataset id -> (index, dataset)
     rows = []
+    today = build_date()
     for v in venues:
         d = v.data
         porteur = (d.get("porteur") or {}).get("type")
@@ -82,6 +98,9 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
             _schedule_index(_opening(v), schedules), zone_index[TIME_ZONES[territory]],
             1 if v.confirmed else 0,
             [sources.setdefault(ds.id, (len(sources), ds))[0] for ds in v.datasets],
+            _stops(v),
+            # Confirmed, but checked over a year ago: the list's "à vérifier" badge.
+            1 if v.confirmed and is_stale(d.get("date_verification"), today) else 0,
         ])
     return {"version": FORMAT_VERSION, "colonnes": COLUMNS,
             "vocabulaires": {**vocab, "regions": [list(r) for r in regions],
@@ -89,6 +108,8 @@ def map_data(venues: list[Venue]) -> dict[str, Any]:
                              "fuseaux": zones,
                              "horaires": [json.loads(key) for key in schedules],
                              "jeux": [map_credit(ds) for _, ds in sources.values()]},
+            "libelles": {name: list(labels(def_name).values()) for name, def_name in [
+                ("statuts", "statut"), ("types", "type_lieu")]},
             "lieux": rows}
 
 

@@ -1,6 +1,7 @@
 /* Loads carte.json, the map's compact data (one row per venue, codes as indexes into
    shared vocabularies), and decodes it into one plain object per venue. `confirme` says
-   whether the venue was confirmed since the datasets it comes from (`jeux`, their credits). */
+   whether the venue was confirmed since the datasets it comes from (`jeux`, their credits);
+   `etapes` are an itinerant venue's stops (commune and week schedule, as written). */
 
 export function loadVenues(url) {
   return fetch(url, { credentials: "same-origin", mode: "cors" })
@@ -8,10 +9,12 @@ export function loadVenues(url) {
       var c = {}, voc = data.vocabulaires;
       data.colonnes.forEach(function (name, i) { c[name] = i; });
       var codes = function (list, vocab) { return list.map(function (i) { return voc[vocab][i]; }); };
+      var names = data.libelles;
       return data.lieux.map(function (row) {
         return {
           id: row[c.id], nom: row[c.nom], commune: row[c.commune],
-          statut: voc.statuts[row[c.statut]],
+          statut: voc.statuts[row[c.statut]], statutLabel: names.statuts[row[c.statut]],
+          typeLabels: row[c.types].map(function (i) { return names.types[i]; }),
           types: codes(row[c.types], "types"), services: codes(row[c.services], "services"),
           equipements: codes(row[c.equipements], "equipements"),
           labels: codes(row[c.labels], "labels"),
@@ -22,7 +25,9 @@ export function loadVenues(url) {
           ouverture: row[c.ouverture] >= 0 ? voc.horaires[row[c.ouverture]] : null,
           fuseau: voc.fuseaux[row[c.fuseau]],
           confirme: row[c.confirme] !== 0,
-          jeux: (row[c.jeux] || []).map(function (i) { return voc.jeux[i]; })
+          jeux: (row[c.jeux] || []).map(function (i) { return voc.jeux[i]; }),
+          etapes: (row[c.etapes] || []).map(function (s) { return { commune: s[0], horaires: s[1] }; }),
+          aVerifier: row[c.a_verifier] === 1
         };
       });
     });

@@ -1,14 +1,10 @@
 /* "Autour de moi": from the visitor's position, or from a commune found by the national
-   address service (GEOCODER_URL), the ten nearest venues that match the filters, listed
-   with their distance and framed on the map. */
+   address service (GEOCODER_URL), the venues that match the filters are listed by
+   distance (the home list says how far each one is) and the nearest are framed on the map. */
 import { mapEl } from "./page.js";
-import { venues, state } from "./state.js";
-import { matches } from "./filters.js";
 import { map } from "./map.js";
-import { venueLink } from "./links.js";
 
-var numberFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
-var origin = null, originMarker = null;
+var origin = null, originMarker = null, onChange = null;
 
 function km(a, b) {
   var r = Math.PI / 180, dLat = (b[0] - a[0]) * r, dLon = (b[1] - a[1]) * r;
@@ -17,32 +13,30 @@ function km(a, b) {
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/* Called whenever the filters change; does nothing until an origin is chosen. */
-export function updateNearest() {
-  var list = document.getElementById("plus-proches");
-  if (!list || !origin) { return; }
-  var ranked = venues.filter(function (v) { return matches(v, state, null); })
-    .map(function (v) {
-      var d = Math.min.apply(null, v.points.map(function (p) { return km(origin.at, p); }));
-      return { v: v, d: d };
-    })
-    .sort(function (a, b) { return a.d - b.d || (a.v.id < b.v.id ? -1 : 1); }).slice(0, 10);
-  list.textContent = "";
-  ranked.forEach(function (item) {
-    var li = document.createElement("li");
-    li.dataset.id = item.v.id;
-    li.appendChild(venueLink(item.v));
-    li.appendChild(document.createTextNode(" — " + item.v.commune + ", à " +
-      numberFormat.format(item.d) + " km"));
-    list.appendChild(li);
+/* id -> km from the chosen origin (nearest stop of an itinerant venue); null without one. */
+export function distancesFrom(visible) {
+  if (!origin) { return null; }
+  var out = {};
+  visible.forEach(function (v) {
+    out[v.id] = Math.min.apply(null, v.points.map(function (p) { return km(origin.at, p); }));
   });
-  document.getElementById("autour-statut").textContent = ranked.length
-    ? "Les " + ranked.length + " lieux les plus proches de " + origin.label + " :"
-    : "Aucun lieu ne correspond aux filtres.";
+  return out;
+}
+
+/* Called whenever the filters change; does nothing until an origin is chosen. */
+export function updateNearest(visible, distances) {
+  if (!origin || !distances) { return; }
+  var ranked = visible.slice().sort(function (a, b) {
+    return distances[a.id] - distances[b.id];
+  });
+  var status = document.getElementById("autour-statut");
+  if (status) {
+    status.textContent = ranked.length
+      ? "Lieux classés du plus proche au plus éloigné de " + origin.label + "."
+      : "Aucun lieu ne correspond aux filtres.";
+  }
   var bounds = L.latLngBounds([origin.at]);
-  ranked.slice(0, 5).forEach(function (item) { item.v.points.forEach(function (p) {
-    bounds.extend(p);
-  }); });
+  ranked.slice(0, 5).forEach(function (v) { v.points.forEach(function (p) { bounds.extend(p); }); });
   map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13 });
 }
 
@@ -51,13 +45,15 @@ function setOrigin(at, label) {
   if (originMarker) { map.removeLayer(originMarker); }
   originMarker = L.circleMarker(at, { radius: 8, color: "#8c1c13", weight: 3 })
     .bindTooltip(label).addTo(map);
-  updateNearest();
+  if (onChange) { onChange(); }
 }
 
-/* Shows the "autour de moi" box (home page only) and wires its button and form. */
-export function setupNearby() {
+/* Shows the "autour de moi" box (home page only) and wires its button and form;
+   `changed` redraws the list and the map once an origin is chosen. */
+export function setupNearby(changed) {
   var box = document.getElementById("autour");
   if (!box) { return; }
+  onChange = changed;
   box.hidden = false;
   var status = document.getElementById("autour-statut");
   document.getElementById("ma-position").addEventListener("click", function () {

@@ -8,7 +8,7 @@ var pagefind = null;
 
 export function runSearch() {
   var q = state.q.trim();
-  if (!q) { setSearchIds(null); apply(); return Promise.resolve(); }
+  if (!q) { setSearchIds(null); apply(true); return Promise.resolve(); }
   // Resolved against the page, not this module, as SITEURL is written for the page.
   var load = pagefind ? Promise.resolve(pagefind)
     : import(new URL(siteurl + "/pagefind/pagefind.js", document.baseURI).href).then(function (pf) {
@@ -24,7 +24,7 @@ export function runSearch() {
           var m = /\/lieux\/([^/]+)\//.exec(p.url);
           return m ? decodeURIComponent(m[1]) : null;
         })));
-        apply();
+        apply(true);
       });
   }).catch(function () {
     setSearchIds(null);

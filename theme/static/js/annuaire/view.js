@@ -1,41 +1,55 @@
 /* Shows what the state selects: the matching venues' markers on the map (and the credit of
-   their sources), their items in the server-rendered list, and the results line. Then keeps the address, the option
-   counts and the "autour de moi" list in step. */
+   their sources), the home list (drawn from the data) or the items of a territory page's
+   server-rendered list, and the results line. Then keeps the address, the option counts,
+   the overseas shortcuts and the map's frame in step with the filters. */
 import { mapEl, form, resultsEl } from "./page.js";
 import { venues, state, searchIds, emptyState } from "./state.js";
 import { matches } from "./filters.js";
-import { cluster, creditSources } from "./map.js";
+import { cluster, creditSources, fitVisible, map, METROPOLE } from "./map.js";
 import { writeUrl } from "./urlstate.js";
 import { updateCounts } from "./counts.js";
-import { updateNearest } from "./nearme.js";
+import { distancesFrom, updateNearest } from "./nearme.js";
+import { hasList, renderList } from "./list.js";
+import { updateOverseas } from "./overseas.js";
 
 var countsTimer;
+var numberFormat = new Intl.NumberFormat("fr-FR");
 
-function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
+function plural(n, one, many) { return numberFormat.format(n) + " " + (n > 1 ? many : one); }
 
-export function apply() {
+export function isDefaultState() {
+  return JSON.stringify(state) === JSON.stringify(emptyState()) && !searchIds;
+}
+
+/* `fit`: frame the venues shown (after a change the visitor made, or a shared link). */
+export function apply(fit) {
   var visible = venues.filter(function (v) { return matches(v, state, null); });
-  var shown = {};
-  visible.forEach(function (v) { shown[v.id] = true; });
   cluster.clearLayers();
   cluster.addLayers([].concat.apply([], visible.map(function (v) { return v.markers; })));
   creditSources(visible);
-  document.querySelectorAll(".venue-list li[data-id]").forEach(function (li) {
-    li.hidden = !shown[li.dataset.id];
-  });
-  document.querySelectorAll(".venue-list .group").forEach(function (g) {
-    g.hidden = !g.querySelector("li[data-id]:not([hidden])");
-  });
+  var distances = distancesFrom(visible);
+  if (hasList) {
+    renderList(visible, distances);
+  } else {
+    var shown = {};
+    visible.forEach(function (v) { shown[v.id] = true; });
+    document.querySelectorAll(".venue-list li[data-id]").forEach(function (li) {
+      li.hidden = !shown[li.dataset.id];
+    });
+    document.querySelectorAll(".venue-list .group").forEach(function (g) {
+      g.hidden = !g.querySelector("li[data-id]:not([hidden])");
+    });
+  }
+  var unfiltered = isDefaultState();
   if (resultsEl) {
     var hiddenClosed = venues.filter(function (v) { return v.statut === "ferme"; }).length;
-    var unfiltered = JSON.stringify(state) === JSON.stringify(emptyState()) && !searchIds;
     resultsEl.textContent = visible.length === venues.length
       ? plural(venues.length, "lieu affiché", "lieux affichés") + "."
       : unfiltered
         ? plural(visible.length, "lieu affiché", "lieux affichés") + " ; " +
           plural(hiddenClosed, "lieu fermé est masqué", "lieux fermés sont masqués") +
           " (voir « Statut »)."
-        : plural(visible.length, "lieu", "lieux") + " sur " + venues.length +
+        : plural(visible.length, "lieu", "lieux") + " sur " + numberFormat.format(venues.length) +
           " correspond" + (visible.length > 1 ? "ent" : "") + " à votre recherche.";
   }
   mapEl.dataset.visible = String(visible.length);
@@ -43,5 +57,14 @@ export function apply() {
   // The counts beside each option can wait until the markers are drawn.
   clearTimeout(countsTimer);
   countsTimer = setTimeout(updateCounts, 0);
-  updateNearest();
+  updateOverseas(visible);
+  if (distances) {
+    updateNearest(visible, distances);
+  } else if (fit) {
+    if (unfiltered && !mapEl.dataset.region && !mapEl.dataset.departement) {
+      map.fitBounds(METROPOLE);
+    } else {
+      fitVisible(visible);
+    }
+  }
 }
