@@ -337,8 +337,10 @@ def test_an_itinerant_venue_round_trips_through_the_form(page, served_site, tmp_
     stops = sections(sent_text(page))[TITLES["etapes"]].splitlines()
     assert stops[0] == "Mende ; 48000 ; 44.5181, 3.5 ; Tu 09:00-17:00"
     assert "Aucune erreur repérée" in page.locator("#cf-bilan").inner_text()
-    path, errors = convert(sent_text(page), tmp_path, dt.date(2026, 11, 20))
-    assert errors == [] and check_text(path.read_bytes(), str(path)) == []
+    shutil.copytree(Path(__file__).parent / "fixtures" / "venues", tmp_path / "venues")
+    path, errors = convert(sent_text(page), tmp_path / "venues", dt.date(2026, 11, 20))
+    assert errors == [] and path == tmp_path / "venues" / "48" / "tiers-lieu-roulant.yml"
+    assert check_text(path.read_bytes(), str(path)) == []
 
 
 @pytest.mark.parametrize(("action", "answer"), [("confirmer", "Les informations sont exactes"),

@@ -114,7 +114,7 @@ def test_the_table_speaks_the_forms_words_and_the_preview_decodes_to_the_file(
     text = _answer(issue, directory=directory)
     assert text.startswith(MARKER + "\n")
     rows = _table(text)
-    assert rows[TITLES["types"]][0] == "Coworking, Fablab, Café associatif / social place"
+    assert rows[TITLES["types"]][0] == "Coworking, Fablab, Café associatif"
     assert rows[TITLES["statut"]][0] == "Ouvert"
     assert rows[TITLES["commune"]] == ("Rennes", "orthographe officielle")  # typed "rennes"
     assert rows[TITLES["code_insee"]] == ("35238", "déduit du code postal et de la commune")
