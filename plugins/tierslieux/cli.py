@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
-from .contribute import freshness, fromissue, prsummary, scaffold, sync
-from .importing import importer, syncsources
 from .model.paths import VENUES_DIR
 
-COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness]
+# Imported only when their sub-command is asked for, or for the full help: `validate`
+# runs on every pull request and in `make site`, and the importer alone takes a tenth of
+# a second to import.
+COMMAND_MODULE_NAMES = ["contribute.scaffold", "contribute.fromissue", "importing.importer",
+                        "importing.syncsources", "contribute.sync", "contribute.prsummary",
+                        "contribute.freshness"]
+
+
+def command_modules() -> list[ModuleType]:
+    """The modules that each register a sub-command (`add_command`)."""
+    return [importlib.import_module(f".{name}", __package__) for name in COMMAND_MODULE_NAMES]
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -24,9 +34,19 @@ def _validate(args: argparse.Namespace) -> int:
         print(log_line(f"{p}: erreur : ce fichier ou dossier n'existe pas."), file=sys.stderr)
     if missing:
         return 2
-    result = validate(paths)
+    result = validate(paths, universe=_universe(paths))
     print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
     return 1 if result.errors else 0
+
+
+def _universe(paths: list[Path]) -> Path:
+    """Where ids must be unique: the directory, or a folder of venues kept outside it
+    (a fork's copy, the benchmark's synthetic venues) when only that folder is checked."""
+    if len(paths) == 1 and paths[0].is_dir():
+        inside = paths[0].resolve()
+        if inside != VENUES_DIR.resolve() and VENUES_DIR.resolve() not in inside.parents:
+            return paths[0]
+    return VENUES_DIR
 
 
 def _present(path: Path) -> bool:
@@ -40,7 +60,7 @@ def _present(path: Path) -> bool:
     return True
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(validate_only: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tierslieux", description="Outils de l'annuaire des tiers-lieux.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,13 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Vérifie les fiches (par défaut : content/venues/).")
     check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
     check.set_defaults(func=_validate)
-    for module in COMMAND_MODULES:
+    for module in [] if validate_only else command_modules():
         module.add_command(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser(validate_only=given[:1] == ["validate"]).parse_args(argv)
     try:
         return args.func(args)
     except FileNotFoundError as exc:

@@ -28,13 +28,17 @@ GIT_DIR = ".git"  # a checkout's own (folder or worktree file): git never tracks
 
 def display_path(path: Path) -> str:
     """A path as a contributor sees it in the repository, safe to print on one line."""
-    absolute = path.absolute()  # not resolve(): a symlink is shown under its own name
-    for base in (Path.cwd(), ROOT):
-        try:
-            return clean(str(absolute.relative_to(base.absolute())))
-        except ValueError:
-            continue
-    return clean(str(path))
+    # Plain string work (called for every file, twice): not resolve(), so a symlink is
+    # shown under its own name; a path below a base is shown relative to it.
+    text = str(path)
+    absolute = text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
+    for base in (os.getcwd().rstrip(os.sep), _ROOT_TEXT):
+        if absolute.startswith(base) and absolute[len(base):len(base) + 1] == os.sep:
+            return clean(absolute[len(base) + 1:])
+    return clean(text)
+
+
+_ROOT_TEXT = str(ROOT.absolute()).rstrip(os.sep)
 
 
 _KINDS = {

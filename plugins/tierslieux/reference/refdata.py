@@ -6,11 +6,12 @@ and every derived field (département, région, EPCI) follows the same official 
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import orjson
 
 from ..model.paths import REFERENCE_DIR
 
@@ -118,8 +119,8 @@ class ReferenceData:
 
     def __init__(self, directory: Path = REFERENCE_DIR) -> None:
         def read(name: str) -> list[dict]:
-            with (directory / f"{name}.json").open(encoding="utf-8") as fh:
-                return json.load(fh)
+            # orjson: the communes file is 8.6 MB, which json.load reads 5 times slower.
+            return orjson.loads((directory / f"{name}.json").read_bytes())
 
         raw_communes = read("communes")
         self.communes: dict[str, Commune] = {}
