@@ -232,7 +232,13 @@ def venue_files(folder: Path | None) -> Iterator[Path]:
 
 
 def read_venue(path: Path, shown: str) -> Loaded:
-    """Parse one venue file, reading at most the size limit plus one byte of it.
+    """Parse one venue file, reading at most the size limit plus one byte of it."""
+    raw = read_venue_bytes(path, shown)
+    return raw if isinstance(raw, Loaded) else load_bytes(raw, shown)
+
+
+def read_venue_bytes(path: Path, shown: str) -> bytes | Loaded:
+    """A venue file's bytes, or a Loaded with the problem that kept them from being read.
 
     The file is opened without following a link and without blocking (a FIFO put there
     after the walk), and read only when it is a regular file.
@@ -262,7 +268,7 @@ def read_venue(path: Path, shown: str) -> Loaded:
     if len(raw) > MAX_BYTES:  # it grew since fstat
         loaded.problems.append(_too_big(shown, len(raw)))
         return loaded
-    return load_bytes(raw, shown)
+    return raw
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:
