@@ -35,9 +35,10 @@ site: deps
 validate: deps
 	$(BIN)/tierslieux validate
 
+# Serves the site and rebuilds it (incrementally) each time a venue, a template or the
+# code is saved: reload the page to see the change.
 serve: site
-	@echo "Aperçu sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
+	$(BIN)/python -m tierslieux.site.preview --output $(OUTPUT) --port $(PORT)
 
 test: deps
 	$(BIN)/ruff check plugins tests pelicanconf.py

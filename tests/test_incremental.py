@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from conftest import FIXTURE_VENUES, PELICAN, ROOT
@@ -104,3 +107,47 @@ def test_other_code_or_settings_make_a_full_build(tmp_path: Path) -> None:
     assert not (second / "lieux" / "stale.html").exists()
     page = (second / "lieux" / "coworking-faubourg" / "index.html").read_text(encoding="utf-8")
     assert 'href="/annuaire/' in page
+
+
+def test_preview_shows_a_saved_venue_change(tmp_path: Path) -> None:
+    """`make serve`: a contributor saves a venue file, reloads, and sees the change."""
+    venues = tmp_path / "venues"
+    shutil.copytree(FIXTURE_VENUES, venues)
+    output = tmp_path / "output"
+    build(venues, output)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    preview = subprocess.Popen(
+        [sys.executable, "-m", "tierslieux.site.preview", "--output", str(output),
+         "--port", str(port), "--venues", str(venues)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/lieux/coworking-faubourg/"
+    try:
+        assert "Coworking du Faubourg" in fetch(url)
+        venue = venues / "75" / "coworking-faubourg.yml"
+        venue.write_text(venue.read_text(encoding="utf-8").replace(
+            "nom: Coworking du Faubourg", "nom: Coworking du Faubourg-Montmartre"),
+            encoding="utf-8")
+        deadline = time.monotonic() + 120  # a loaded test machine; about 2 s when idle
+        page = ""
+        while time.monotonic() < deadline and "Faubourg-Montmartre" not in page:
+            time.sleep(0.5)
+            page = fetch(url)
+        assert "Coworking du Faubourg-Montmartre" in page
+    finally:
+        preview.terminate()
+        out, _ = preview.communicate(timeout=30)
+    assert "Site reconstruit en" in out
+
+
+def fetch(url: str) -> str:
+    """A page of the preview, or "" while it is not answering."""
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            time.sleep(0.1)
+    return ""
