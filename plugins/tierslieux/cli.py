@@ -34,7 +34,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(log_line(f"{p}: erreur : ce fichier ou dossier n'existe pas."), file=sys.stderr)
     if missing:
         return 2
-    result = validate(paths, universe=_universe(paths))
+    universe = Path(args.venues_dir) if args.venues_dir else _universe(paths)
+    result = validate(paths, universe=universe)
     print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
     return 1 if result.errors else 0
 
@@ -67,6 +68,10 @@ def build_parser(validate_only: bool = False) -> argparse.ArgumentParser:
     check = sub.add_parser("validate", help="vérifier des fiches de lieux",
                            description="Vérifie les fiches (par défaut : content/venues/).")
     check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
+    check.add_argument("--venues-dir", default=None,
+                       help="le dossier de toutes les fiches, où chaque identifiant doit être "
+                            "unique (par défaut : content/venues/, ou le dossier vérifié "
+                            "s'il est ailleurs)")
     check.set_defaults(func=_validate)
     for module in [] if validate_only else command_modules():
         module.add_command(sub)

@@ -22,7 +22,7 @@ from ..check.validate import validate
 from ..model.dates import build_date, is_stale
 from ..model.richtext import markdown_to_html
 from ..model.venue import Venue
-from .filters import template_filters
+from .filters import fast_getattr, template_filters
 from .freshness import credits_of, venue_context
 from .incremental import (
     CheckMemo,
@@ -61,6 +61,7 @@ class VenueGenerator(Generator):
         self.manifest: Manifest | None = None  # set by generate_output
         self.venue_digests: dict[str, str] = {}  # id -> digest of what its pages show
         self.env.filters.update(template_filters())
+        self.env.getattr = fast_getattr(self.env)  # type: ignore[method-assign]
         self.env.filters["credits_of"] = credits_of  # the sources a list of venues credits
 
     # -- context -------------------------------------------------------------------
