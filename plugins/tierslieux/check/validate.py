@@ -96,8 +96,10 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
 def _validate(paths: Iterable[Path], ref: ReferenceData | None,
               universe: Path | None, memo: Memo | None = None) -> Result:
     ref = ref or reference_data()
+    paths = list(paths)
     files, problems = collect(paths)
-    others = venue_files(universe)
+    # Checking the whole directory: its files are the others, no need to walk it again.
+    others = files if universe is not None and paths == [universe] else venue_files(universe)
     result = Result(files=[display_path(f) for f in files], problems=problems)
     checker = RefChecker(ref)
     mappings: list[Loaded] = []

@@ -27,12 +27,16 @@ from .freshness import credits_of, venue_context
 from .incremental import (
     CheckMemo,
     Manifest,
+    Memo,
+    RowMemo,
     code_version,
     digest_of,
+    in_background,
     neighbour_view,
     replace_file,
     reuse_previous_output,
     venue_digest,
+    wait_background,
 )
 from .nearby import nearest
 from .outputs import OUTPUTS, Downloads
@@ -72,7 +76,7 @@ class VenueGenerator(Generator):
         # A full build reads every file; it leaves its results for the next incremental one.
         result = validate([venues_dir], universe=venues_dir,
                           memo=memo.load() if previous else memo.entries)
-        memo.save()
+        in_background(memo.save)
         if result.errors:
             print_report(result, sys.stderr)
             raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
@@ -123,15 +127,39 @@ class VenueGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         self.manifest = Manifest(self.output_path, self._code_version())
         self.venue_digests = {v.id: venue_digest(v) for v in self.venues}
-        neighbours = nearest(self.venues)
+        neighbours = self._nearest()
         digests = self.venue_digests
+        views: dict[str, list[Any]] = {}  # what a neighbour list shows of each venue
+        for venue in self.venues:
+            views[venue.id] = neighbour_view(venue)
         todo = [venue for venue in self.venues if self.needs(
             f"lieux/{venue.id}/index.html", digests[venue.id],
-            [neighbour_view(other, distance) for other, distance in neighbours[venue.id]])]
+            [(views[other.id], distance) for other, distance in neighbours[venue.id]])]
         self._split_work(todo,
                          lambda venue: self._render_venue(venue, neighbours[venue.id]),
                          self._write_everything_else)
         self.manifest.finish()
+        wait_background()
+
+    def row_memo(self) -> RowMemo:
+        """The download rows of the previous build, reused for unchanged venues."""
+        return RowMemo(Memo("rows", Path(self.settings["VENUES_PATH"])), self.manifest,
+                       self.venue_digests)
+
+    def _nearest(self) -> dict[str, list[tuple[Venue, float]]]:
+        """Each venue's neighbours; an incremental build reuses the previous build's when no
+        venue was added, removed, moved, closed or reopened (they depend on nothing else)."""
+        key = digest_of([(v.id, v.data["statut"], [(p.latitude, p.longitude) for p in v.places])
+                         for v in self.venues])
+        memo = Memo("nearest", Path(self.settings["VENUES_PATH"]))
+        by_id = {v.id: v for v in self.venues}
+        saved = memo.get(key) if self.manifest is not None and self.manifest.incremental else None
+        if saved is not None:
+            return {vid: [(by_id[oid], d) for oid, d in found] for vid, found in saved.items()}
+        neighbours = nearest(self.venues)
+        found_ids = {vid: [(o.id, d) for o, d in found] for vid, found in neighbours.items()}
+        in_background(lambda: memo.put(key, found_ids))
+        return neighbours
 
     def _write_everything_else(self) -> None:
         """Every output but the venue pages: each family in turn, in the order listed."""

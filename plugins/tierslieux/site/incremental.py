@@ -21,7 +21,8 @@ import os
 import pickle
 import shutil
 import subprocess
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,10 @@ def venue_digest(venue: Venue) -> str:
     return digest_of(venue.id, venue.source, venue.data)
 
 
-def neighbour_view(other: Venue, distance: float) -> list[Any]:
+def neighbour_view(other: Venue) -> list[Any]:
     """What a venue page's "À proximité" list shows of a neighbour (lieu.html): a change
     elsewhere in the neighbour's file does not make the page be rendered again."""
-    return [other.id, other.nom, other.base.commune, other.data["types"], other.confirmed,
-            distance]
+    return [other.id, other.nom, other.base.commune, other.data["types"], other.confirmed]
 
 
 class Manifest:
@@ -232,3 +232,95 @@ class CheckMemo:
             partial.replace(self.path)
         except OSError:
             pass  # a read-only checkout: the next build reads every file again
+
+
+class Memo:
+    """One value kept between builds of a venues folder (in .cache/tierslieux/), with the
+    key of what it was computed from: read back only when the key is the same."""
+
+    def __init__(self, name: str, venues_dir: Path, folder: Path = CACHE_DIR) -> None:
+        tag = hashlib.blake2b(str(venues_dir.absolute()).encode(), digest_size=8).hexdigest()
+        self.path = folder / f"{name}-{tag}.pickle"
+
+    def get(self, key: str) -> Any:
+        """The value saved with `key`, or None."""
+        try:
+            with self.path.open("rb") as fh:
+                saved_key, value = pickle.load(fh)  # our own file, written below
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+            return None
+        return value if saved_key == key else None
+
+    def put(self, key: str, value: Any) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f".{self.path.name}-{os.getpid()}")
+            with partial.open("wb") as fh:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(self.path)
+        except OSError:
+            pass  # a read-only checkout: computed again next time
+
+
+class RowMemo:
+    """Per-venue rows of the downloads (CSV, national export), kept between builds: an
+    incremental build computes again only the rows of venues whose digest changed."""
+
+    def __init__(self, memo: Memo, manifest: Manifest | None,
+                 digests: dict[str, str]) -> None:
+        self.memo = memo
+        self.code = manifest.code if manifest is not None else ""
+        self.digests = digests
+        saved = memo.get(self.code) if manifest is not None and manifest.incremental else None
+        self.previous: dict[str, dict[str, tuple[str, Any]]] = saved or {}
+        self.rows: dict[str, dict[str, tuple[str, Any]]] = {}
+
+    def cached(self, kind: str,
+               compute: Callable[[Venue, str], Any]) -> Callable[[Venue, str], Any]:
+        """`compute(venue, argument)`, from the previous build when the venue is the same
+        (the argument, a URL or a source name, follows from the venue and the settings)."""
+        previous = self.previous.get(kind, {})
+        kept = self.rows.setdefault(kind, {})
+
+        def row_of(venue: Venue, argument: str) -> Any:
+            digest = self.digests.get(venue.id)
+            found = previous.get(venue.id)
+            if digest is not None and found is not None and found[0] == digest:
+                value = found[1]
+            else:
+                value = compute(venue, argument)
+            if digest is not None:
+                kept[venue.id] = (digest, value)
+            return value
+
+        return row_of
+
+    def save(self) -> None:
+        if self.code:
+            self.memo.put(self.code, self.rows)
+
+
+_BACKGROUND: list[int] = []
+
+
+def in_background(work: Callable[[], None]) -> None:
+    """Run `work` (writing a cache for the next build) in a forked child, off the build's
+    path: pickling thousands of results takes a few tenths of a second.
+    `wait_background` collects the children before the build ends."""
+    if not hasattr(os, "fork"):
+        work()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work()
+        finally:
+            os._exit(0)
+    _BACKGROUND.append(pid)
+
+
+def wait_background() -> None:
+    while _BACKGROUND:
+        os.waitpid(_BACKGROUND.pop(), 0)

@@ -35,7 +35,7 @@ from ..publish.sources import (
 )
 from ..reference.refdata import reference_data
 from . import census, feeds, mapdata, stats
-from .incremental import territory_digest
+from .incremental import in_background, territory_digest
 
 if TYPE_CHECKING:
     from .generator import VenueGenerator
@@ -95,13 +95,16 @@ def write_downloads(build: VenueGenerator) -> None:
         done.sizes[relative] = (Path(build.output_path) / relative).stat().st_size
         return True
 
-    tables = exports.Exports(venues, build.url_of)
+    rows = build.row_memo()
+    tables = exports.Exports(venues, build.url_of, rows.cached("export", exports.row))
     publish("donnees/tiers-lieux.csv", tables.csv())
     publish("donnees/tiers-lieux.geojson", tables.geojson())
     publish("donnees/tiers-lieux.json", tables.json(done.meta))
     for result in done.reconciliations:
         publish(f"donnees/{result.report_name}", report_csv(result, build.url_of))
-    national, done.excluded = mednum.export(venues, settings["SITENAME"])
+    national, done.excluded = mednum.export(venues, settings["SITENAME"],
+                                            rows.cached("mednum", mednum.row))
+    in_background(rows.save)
     publish("donnees/lieux-mediation-numerique.csv", national)
     del national
     done.history = changelog(Path(settings["VENUES_PATH"]))

@@ -103,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="un autre dossier de fiches que content/venues/")
     args = parser.parse_args(argv)
     watched = WATCHED + ([args.venues] if args.venues else [])
+    seen = signature(watched)  # before serving: a save after the first page is a change
     server = serve(args.output, args.port)
     print(f"Aperçu sur http://127.0.0.1:{args.port}/ : le site est reconstruit à chaque "
           "enregistrement d'une fiche, d'un gabarit ou du code (Ctrl+C pour arrêter).",
           flush=True)
-    seen = signature(watched)
     try:
         while True:
             time.sleep(POLL_SECONDS)
