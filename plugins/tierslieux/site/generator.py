@@ -76,7 +76,7 @@ class VenueGenerator(Generator):
         # A full build reads every file; it leaves its results for the next incremental one.
         result = validate([venues_dir], universe=venues_dir,
                           memo=memo.load() if previous else memo.entries)
-        in_background(memo.save)
+        in_background(memo.save, fork=bool(previous))
         if result.errors:
             print_report(result, sys.stderr)
             raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
@@ -158,7 +158,7 @@ class VenueGenerator(Generator):
             return {vid: [(by_id[oid], d) for oid, d in found] for vid, found in saved.items()}
         neighbours = nearest(self.venues)
         found_ids = {vid: [(o.id, d) for o, d in found] for vid, found in neighbours.items()}
-        in_background(lambda: memo.put(key, found_ids))
+        in_background(lambda: memo.put(key, found_ids), fork=self.manifest.incremental)
         return neighbours
 
     def _write_everything_else(self) -> None:

@@ -303,11 +303,15 @@ class RowMemo:
 _BACKGROUND: list[int] = []
 
 
-def in_background(work: Callable[[], None]) -> None:
+def in_background(work: Callable[[], None], fork: bool = True) -> None:
     """Run `work` (writing a cache for the next build) in a forked child, off the build's
     path: pickling thousands of results takes a few tenths of a second.
-    `wait_background` collects the children before the build ends."""
-    if not hasattr(os, "fork"):
+    `wait_background` collects the children before the build ends.
+
+    Not in a full build (`fork` False): pickling touches every object it writes, so a
+    forked child would copy most of the parent's memory while the page-rendering child
+    already runs beside it: the peak memory at 20,000 venues grew with it."""
+    if not fork or not hasattr(os, "fork"):
         work()
         return
     sys.stdout.flush()

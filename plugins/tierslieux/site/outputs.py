@@ -104,7 +104,7 @@ def write_downloads(build: VenueGenerator) -> None:
         publish(f"donnees/{result.report_name}", report_csv(result, build.url_of))
     national, done.excluded = mednum.export(venues, settings["SITENAME"],
                                             rows.cached("mednum", mednum.row))
-    in_background(rows.save)
+    in_background(rows.save, fork=build.manifest is not None and build.manifest.incremental)
     publish("donnees/lieux-mediation-numerique.csv", national)
     del national
     done.history = changelog(Path(settings["VENUES_PATH"]))
