@@ -114,8 +114,9 @@ class VenueGenerator(Generator):
             fh.write(content)
 
     def needs(self, relative: str, *inputs: Any) -> bool:
-        """True when a file must be written: its inputs (with the site-wide ones) differ
-        from the previous build's in this folder, or it is missing. Records them."""
+        """True when a file must be written: its inputs differ from the previous build's in
+        this folder (the code's digest covers what every page shares), or it is missing.
+        Records them in the manifest."""
         if self.manifest is None:
             return True
         return self.manifest.needs(relative, digest_of(*inputs))
