@@ -20,20 +20,25 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Builds into a new folder, then swaps it in: no stale page survives a rebuild.
-# Pagefind then indexes the venue pages for the search box.
+# Builds into a new folder, then swaps it in: no stale page survives a rebuild. When the
+# previous output was built by the same code and settings, the build starts from a copy
+# of it made of hard links and renders again only the pages whose venues changed (the
+# manifest .tierslieux-manifest.json says what each page is made of); FULL=1 forces a full
+# build. Pagefind then indexes the venue pages for the search box.
 site: deps
 	rm -rf $(OUTPUT).tmp
-	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT).tmp
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT).tmp \
+	  $(if $(and $(wildcard $(OUTPUT)/.tierslieux-manifest.json),$(if $(FULL),,yes)),-e 'INCREMENTAL_FROM="$(abspath $(OUTPUT))"')
 	$(BIN)/python -m pagefind --site $(OUTPUT).tmp --glob "lieux/**/*.html" --silent
 	rm -rf $(OUTPUT) && mv $(OUTPUT).tmp $(OUTPUT)
 
 validate: deps
 	$(BIN)/tierslieux validate
 
+# Serves the site and rebuilds it (incrementally) each time a venue, a template or the
+# code is saved: reload the page to see the change.
 serve: site
-	@echo "Aperçu sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
+	$(BIN)/python -m tierslieux.site.preview --output $(OUTPUT) --port $(PORT)
 
 test: deps
 	$(BIN)/ruff check plugins tests pelicanconf.py

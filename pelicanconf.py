@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 ROOT = Path(__file__).resolve().parent
 
 SITENAME = "Annuaire des tiers-lieux"
@@ -48,7 +50,12 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 SLUGIFY_SOURCE = "basename"
 
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Compiled templates are kept between builds (keyed by each template's source), which
+# saves compiling them again on every build.
+_TEMPLATE_CACHE = ROOT / ".cache" / "jinja"
+_TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "bytecode_cache": FileSystemBytecodeCache(str(_TEMPLATE_CACHE))}
 
 # Map background. Markers are drawn by Leaflet from our own data: they show even when
 # tiles cannot load.

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
-from .contribute import confirmform, freshness, fromissue, issuereply, prsummary, scaffold, sync
-from .importing import importer, syncsources
 from .model.paths import VENUES_DIR
 
-COMMAND_MODULES = [scaffold, fromissue, importer, syncsources, sync, prsummary, freshness,
-                   issuereply, confirmform]
+# Imported only when their sub-command is asked for, or for the full help: `validate`
+# runs on every pull request and in `make site`, and the importer alone takes a tenth of
+# a second to import.
+COMMAND_MODULE_NAMES = ["contribute.scaffold", "contribute.fromissue", "importing.importer",
+                        "importing.syncsources", "contribute.sync", "contribute.prsummary",
+                        "contribute.freshness", "contribute.issuereply",
+                        "contribute.confirmform"]
+
+
+def command_modules() -> list[ModuleType]:
+    """The modules that each register a sub-command (`add_command`)."""
+    return [importlib.import_module(f".{name}", __package__) for name in COMMAND_MODULE_NAMES]
 
 # argparse writes its own words ("usage:", "options", error messages) through gettext;
 # the command speaks French to its users, so those words are given in French here.
@@ -74,9 +84,20 @@ def _validate(args: argparse.Namespace) -> int:
         print(log_line(f"{p}: erreur : ce fichier ou dossier n'existe pas."), file=sys.stderr)
     if missing:
         return 2
-    result = validate(paths)
+    universe = Path(args.venues_dir) if args.venues_dir else _universe(paths)
+    result = validate(paths, universe=universe)
     print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
     return 1 if result.errors else 0
+
+
+def _universe(paths: list[Path]) -> Path:
+    """Where ids must be unique: the directory, or a folder of venues kept outside it
+    (a fork's copy, the benchmark's synthetic venues) when only that folder is checked."""
+    if len(paths) == 1 and paths[0].is_dir():
+        inside = paths[0].resolve()
+        if inside != VENUES_DIR.resolve() and VENUES_DIR.resolve() not in inside.parents:
+            return paths[0]
+    return VENUES_DIR
 
 
 def _present(path: Path) -> bool:
@@ -90,7 +111,7 @@ def _present(path: Path) -> bool:
     return True
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(validate_only: bool = False) -> argparse.ArgumentParser:
     """The parser of every sub-command, whose help and errors read in French."""
     argparse._ = _french  # type: ignore[attr-defined]  # argparse's gettext hook
     parser = argparse.ArgumentParser(
@@ -100,8 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("validate", help="vérifier des fiches de lieux",
                            description="Vérifie les fiches (par défaut : content/venues/).")
     check.add_argument("paths", nargs="*", help="fichiers ou dossiers à vérifier")
+    check.add_argument("--venues-dir", default=None,
+                       help="le dossier de toutes les fiches, où chaque identifiant doit être "
+                            "unique (par défaut : content/venues/, ou le dossier vérifié "
+                            "s'il est ailleurs)")
     check.set_defaults(func=_validate)
-    for module in COMMAND_MODULES:
+    for module in [] if validate_only else command_modules():
         module.add_command(sub)
     for command in sub.choices.values():
         _frenchify(command)
@@ -109,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser(validate_only=given[:1] == ["validate"]).parse_args(argv)
     try:
         return args.func(args)
     except FileNotFoundError as exc:

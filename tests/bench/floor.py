@@ -70,8 +70,15 @@ CSV_COLUMNS = ["id", "nom", "types", "statut", "adresse", "code_postal", "commun
 
 
 def _plain(value: object) -> object:
-    """libyaml turns unquoted dates into date objects; the schema wants ISO strings."""
-    return value.isoformat() if isinstance(value, dt.date) else value
+    """libyaml turns unquoted dates into date objects; the schema wants ISO strings (at any
+    depth: the launch content has dates in its provenance records)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _error_counter(schema: dict, which: str):  # -> Callable[[dict], int]

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT / "plugins"))
     if not args.parallel:
-        from tierslieux import generator
+        from tierslieux.site import generator
 
         if hasattr(generator, "PARALLEL_FROM"):
             generator.PARALLEL_FROM = sys.maxsize  # this process only: no fork

@@ -28,13 +28,17 @@ GIT_DIR = ".git"  # a checkout's own (folder or worktree file): git never tracks
 
 def display_path(path: Path) -> str:
     """A path as a contributor sees it in the repository, safe to print on one line."""
-    absolute = path.absolute()  # not resolve(): a symlink is shown under its own name
-    for base in (Path.cwd(), ROOT):
-        try:
-            return clean(str(absolute.relative_to(base.absolute())))
-        except ValueError:
-            continue
-    return clean(str(path))
+    # Plain string work (called for every file, twice): not resolve(), so a symlink is
+    # shown under its own name; a path below a base is shown relative to it.
+    text = str(path)
+    absolute = text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
+    for base in (os.getcwd().rstrip(os.sep), _ROOT_TEXT):
+        if absolute.startswith(base) and absolute[len(base):len(base) + 1] == os.sep:
+            return clean(absolute[len(base) + 1:])
+    return clean(text)
+
+
+_ROOT_TEXT = str(ROOT.absolute()).rstrip(os.sep)
 
 
 _KINDS = {
@@ -228,7 +232,13 @@ def venue_files(folder: Path | None) -> Iterator[Path]:
 
 
 def read_venue(path: Path, shown: str) -> Loaded:
-    """Parse one venue file, reading at most the size limit plus one byte of it.
+    """Parse one venue file, reading at most the size limit plus one byte of it."""
+    raw = read_venue_bytes(path, shown)
+    return raw if isinstance(raw, Loaded) else load_bytes(raw, shown)
+
+
+def read_venue_bytes(path: Path, shown: str) -> bytes | Loaded:
+    """A venue file's bytes, or a Loaded with the problem that kept them from being read.
 
     The file is opened without following a link and without blocking (a FIFO put there
     after the walk), and read only when it is a regular file.
@@ -258,7 +268,7 @@ def read_venue(path: Path, shown: str) -> Loaded:
     if len(raw) > MAX_BYTES:  # it grew since fstat
         loaded.problems.append(_too_big(shown, len(raw)))
         return loaded
-    return load_bytes(raw, shown)
+    return raw
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:

@@ -59,10 +59,12 @@ def record(venue: Venue, url: str) -> dict[str, Any]:
 class Exports:
     """The downloads of one list of venues; subsets (régions) reuse the same rows."""
 
-    def __init__(self, venues: list[Venue], url_of: Callable[[Venue], str]) -> None:
+    def __init__(self, venues: list[Venue], url_of: Callable[[Venue], str],
+                 row_of: Callable[[Venue, str], dict[str, Any]] = row) -> None:
+        """`row_of`: the columns' `row`, or a cache of it (the site's incremental build)."""
         self.venues = venues
         self.url_of = url_of
-        self.rows = {v.id: row(v, url_of(v)) for v in venues}
+        self.rows = {v.id: row_of(v, url_of(v)) for v in venues}
 
     def csv(self, venues: Iterable[Venue] | None = None) -> str:
         buffer = io.StringIO()

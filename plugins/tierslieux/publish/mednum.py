@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,8 +190,13 @@ def row(venue: Venue, source: str) -> dict[str, str | float]:
     }
 
 
-def export(venues: list[Venue], source: str) -> tuple[str, list[Exclusion]]:
-    """The CSV in the standard's column order, and the venues left out with their reasons."""
+def export(venues: list[Venue], source: str,
+           row_of: Callable[[Venue, str], dict[str, str | float]] | None = None,
+           ) -> tuple[str, list[Exclusion]]:
+    """The CSV in the standard's column order, and the venues left out with their reasons.
+
+    `row_of`: `row`, or a cache of it (the site's incremental build)."""
+    row_of = row_of or row
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -200,7 +206,7 @@ def export(venues: list[Venue], source: str) -> tuple[str, list[Exclusion]]:
         if reasons:
             excluded.append(Exclusion(venue, reasons))
             continue
-        cells = row(venue, national_source(source, venue))
+        cells = row_of(venue, national_source(source, venue))
         # The standard requires "+33..." phone numbers: built by us from digits only, they
         # cannot carry a formula, so they are the one cell written without the apostrophe.
         writer.writerow([cells.get(name, "") if name == "telephone"

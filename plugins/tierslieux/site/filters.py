@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from jinja2 import Environment
+
 from ..model.dates import build_date, french_date, is_stale
 from ..model.hours import week_schedule
 from ..model.richtext import safe_url
@@ -49,3 +51,27 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "is_stale": lambda checked: is_stale(checked, build_date()),
     })
     return filters
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def fast_getattr(env: Environment) -> Callable[[Any, str], Any]:
+    """Jinja's `obj.name`, with the answer for a plain dict found without an exception.
+
+    Jinja tries getattr() first and the item second: for a venue's fields (`d.types`)
+    that is an AttributeError raised and caught every time, the largest share of a venue
+    page's rendering. A dict has no attribute but dict's own (`items`, `get`...), so
+    looking the item up first for any other name gives the same answer.
+    """
+    slow = env.getattr
+
+    def getattr_(obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return env.undefined(obj=obj, name=attribute)
+        return slow(obj, attribute)
+
+    return getattr_

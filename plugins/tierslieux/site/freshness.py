@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -78,8 +79,20 @@ def position_method(venue: Venue) -> str:
     return str(position.get("methode", "")) if isinstance(position, dict) else ""
 
 
+@lru_cache(maxsize=512)
+def _quoted_line(line: str) -> str:
+    return quote(line, safe="")
+
+
+def _quote(value: str) -> str:
+    """quote(value, safe=""), line by line: percent-encoding works byte by byte, and the
+    lines every venue shares (the body's wording) are encoded once per build, not once
+    per venue (a tenth of a venue page's time went there)."""
+    return "%0A".join(_quoted_line(line) for line in value.split("\n"))
+
+
 def _issue_url(repository: str, **params: str) -> str:
-    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
+    query = "&".join(f"{key}={_quote(value)}" for key, value in params.items())
     return f"{repository}/issues/new?{query}"
 
 

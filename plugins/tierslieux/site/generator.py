@@ -22,8 +22,22 @@ from ..check.validate import validate
 from ..model.dates import build_date, is_stale
 from ..model.richtext import markdown_to_html
 from ..model.venue import Venue
-from .filters import template_filters
+from .filters import fast_getattr, template_filters
 from .freshness import credits_of, venue_context
+from .incremental import (
+    CheckMemo,
+    Manifest,
+    Memo,
+    RowMemo,
+    code_version,
+    digest_of,
+    in_background,
+    neighbour_view,
+    replace_file,
+    reuse_previous_output,
+    venue_digest,
+    wait_background,
+)
 from .nearby import nearest
 from .outputs import OUTPUTS, Downloads
 from .structured import venue_jsonld
@@ -48,13 +62,21 @@ class VenueGenerator(Generator):
         self.venues: list[Venue] = []
         self.downloads: Downloads | None = None  # set by write_downloads
         self._folders: set[str] = set()
+        self.manifest: Manifest | None = None  # set by generate_output
+        self.venue_digests: dict[str, str] = {}  # id -> digest of what its pages show
         self.env.filters.update(template_filters())
+        self.env.getattr = fast_getattr(self.env)  # type: ignore[method-assign]
         self.env.filters["credits_of"] = credits_of  # the sources a list of venues credits
 
     # -- context -------------------------------------------------------------------
     def generate_context(self) -> None:
         venues_dir = Path(self.settings["VENUES_PATH"])
-        result = validate([venues_dir], universe=venues_dir)
+        previous = self.settings.get("INCREMENTAL_FROM")
+        memo = CheckMemo(venues_dir, self._code_version())
+        # A full build reads every file; it leaves its results for the next incremental one.
+        result = validate([venues_dir], universe=venues_dir,
+                          memo=memo.load() if previous else memo.entries)
+        in_background(memo.save, fork=bool(previous))
         if result.errors:
             print_report(result, sys.stderr)
             raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
@@ -65,6 +87,13 @@ class VenueGenerator(Generator):
         self.context["venue_count"] = len(self.venues)
         self.context["regions"] = self.regions
         self.context["confirmed_count"] = sum(1 for v in self.venues if v.confirmed)
+        if previous:  # before any generator writes
+            reuse_previous_output(Path(previous), Path(self.output_path), self._code_version())
+
+    def _code_version(self) -> str:
+        """The code digest, with the editorial pages every page lists in its menu."""
+        return code_version(self.settings,
+                            [(p.slug, p.title, p.url) for p in self.context.get("pages", [])])
 
     # -- output --------------------------------------------------------------------
     def url_of(self, venue: Venue) -> str:
@@ -76,18 +105,62 @@ class VenueGenerator(Generator):
         if folder not in self._folders:  # one mkdir per folder, not per file
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
+        if self.manifest is not None and self.manifest.incremental:
+            # The previous output was copied with hard links: write a new file, never
+            # into the one both folders share.
+            replace_file(target, content.encode("utf-8"))
+            return
         with open(target, "w", encoding="utf-8") as fh:
             fh.write(content)
+
+    def needs(self, relative: str, *inputs: Any) -> bool:
+        """True when a file must be written: its inputs differ from the previous build's in
+        this folder (the code's digest covers what every page shares), or it is missing.
+        Records them in the manifest."""
+        if self.manifest is None:
+            return True
+        return self.manifest.needs(relative, digest_of(*inputs))
 
     def render(self, template: str, relative: str, **extra: Any) -> None:
         html = self.get_template(template).render(**self.context, **extra)
         self.write(relative, html)
 
     def generate_output(self, writer: Any) -> None:
-        neighbours = nearest(self.venues)
-        self._split_work(self.venues,
+        self.manifest = Manifest(self.output_path, self._code_version())
+        self.venue_digests = {v.id: venue_digest(v) for v in self.venues}
+        neighbours = self._nearest()
+        digests = self.venue_digests
+        views: dict[str, list[Any]] = {}  # what a neighbour list shows of each venue
+        for venue in self.venues:
+            views[venue.id] = neighbour_view(venue)
+        todo = [venue for venue in self.venues if self.needs(
+            f"lieux/{venue.id}/index.html", digests[venue.id],
+            [(views[other.id], distance) for other, distance in neighbours[venue.id]])]
+        self._split_work(todo,
                          lambda venue: self._render_venue(venue, neighbours[venue.id]),
                          self._write_everything_else)
+        self.manifest.finish()
+        wait_background()
+
+    def row_memo(self) -> RowMemo:
+        """The download rows of the previous build, reused for unchanged venues."""
+        return RowMemo(Memo("rows", Path(self.settings["VENUES_PATH"])), self.manifest,
+                       self.venue_digests)
+
+    def _nearest(self) -> dict[str, list[tuple[Venue, float]]]:
+        """Each venue's neighbours; an incremental build reuses the previous build's when no
+        venue was added, removed, moved, closed or reopened (they depend on nothing else)."""
+        key = digest_of([(v.id, v.data["statut"], [(p.latitude, p.longitude) for p in v.places])
+                         for v in self.venues])
+        memo = Memo("nearest", Path(self.settings["VENUES_PATH"]))
+        by_id = {v.id: v for v in self.venues}
+        saved = memo.get(key) if self.manifest is not None and self.manifest.incremental else None
+        if saved is not None:
+            return {vid: [(by_id[oid], d) for oid, d in found] for vid, found in saved.items()}
+        neighbours = nearest(self.venues)
+        found_ids = {vid: [(o.id, d) for o, d in found] for vid, found in neighbours.items()}
+        in_background(lambda: memo.put(key, found_ids), fork=self.manifest.incremental)
+        return neighbours
 
     def _write_everything_else(self) -> None:
         """Every output but the venue pages: each family in turn, in the order listed."""

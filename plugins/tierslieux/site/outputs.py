@@ -37,6 +37,7 @@ from ..publish.sources import (
 from ..reference.refdata import reference_data
 from . import census, choropleth, feeds, mapdata, stats
 from .communes import communes_by_postcode
+from .incremental import in_background, territory_digest
 
 if TYPE_CHECKING:
     from .generator import VenueGenerator
@@ -89,13 +90,23 @@ def write_downloads(build: VenueGenerator) -> None:
         build.write(relative, text)
         done.sizes[relative] = len(text.encode("utf-8"))
 
-    tables = exports.Exports(venues, build.url_of)
+    def kept(relative: str, *inputs: Any) -> bool:
+        """True when the previous build's file is still right (its size is noted)."""
+        if build.needs(relative, *inputs):
+            return False
+        done.sizes[relative] = (Path(build.output_path) / relative).stat().st_size
+        return True
+
+    rows = build.row_memo()
+    tables = exports.Exports(venues, build.url_of, rows.cached("export", exports.row))
     publish("donnees/tiers-lieux.csv", tables.csv())
     publish("donnees/tiers-lieux.geojson", tables.geojson())
     publish("donnees/tiers-lieux.json", tables.json(done.meta))
     for result in done.reconciliations:
         publish(f"donnees/{result.report_name}", report_csv(result, build.url_of))
-    national, done.excluded = mednum.export(venues, settings["SITENAME"])
+    national, done.excluded = mednum.export(venues, settings["SITENAME"],
+                                            rows.cached("mednum", mednum.row))
+    in_background(rows.save, fork=build.manifest is not None and build.manifest.incremental)
     publish("donnees/lieux-mediation-numerique.csv", national)
     del national
     done.history = changelog(Path(settings["VENUES_PATH"]))
@@ -103,14 +114,19 @@ def write_downloads(build: VenueGenerator) -> None:
         {"titre": f"{settings['SITENAME']} : historique des versions",
          "versions": done.history}))
     for region in build.regions:
-        publish(f"donnees/regions/{region.code}.csv", tables.csv(region.lieux))
-        publish(f"donnees/regions/{region.code}.geojson", tables.geojson(region.lieux))
+        region_inputs = [build.venue_digests.get(v.id) for v in region.lieux]
+        for kind, table in (("csv", tables.csv), ("geojson", tables.geojson)):
+            relative = f"donnees/regions/{region.code}.{kind}"
+            if not kept(relative, region_inputs):
+                publish(relative, table(region.lieux))
     del tables
     publish("donnees/datapackage.json", exports.dumps_pretty(
         _data_package(build, done, national_count=len(venues) - len(done.excluded))))
     for venue in venues:
-        build.write(f"donnees/lieux/{venue.id}.json",
-                    exports.dumps_pretty(exports.record(venue, build.url_of(venue))))
+        relative = f"donnees/lieux/{venue.id}.json"
+        if build.needs(relative, build.venue_digests.get(venue.id)):
+            build.write(relative,
+                        exports.dumps_pretty(exports.record(venue, build.url_of(venue))))
     build.write("donnees/carte.json", mapdata.to_json(venues))
     build.write("donnees/schema/venue.schema.json", SCHEMA_PATH.read_text(encoding="utf-8"))
 
@@ -134,12 +150,16 @@ def write_territory_pages(build: VenueGenerator) -> None:
     """The territory index, then one page per région and per département with venues."""
     build.render("territoires", "territoires/index.html", page_name="territoires")
     embed_base = build.absolute(f"{build.settings['SITEURL']}/embed/")
+    digests = build.venue_digests
     for region in build.regions:
-        build.render("territoire", f"{region.url}index.html", territory=region,
-                     level="region", page_name="territoire", embed_base=embed_base)
+        if build.needs(f"{region.url}index.html", territory_digest(region, digests)):
+            build.render("territoire", f"{region.url}index.html", territory=region,
+                         level="region", page_name="territoire", embed_base=embed_base)
         for dep in region.departements:
-            build.render("territoire", f"{dep.url}index.html", territory=dep,
-                         level="departement", page_name="territoire", embed_base=embed_base)
+            if build.needs(f"{dep.url}index.html", territory_digest(dep, digests)):
+                build.render("territoire", f"{dep.url}index.html", territory=dep,
+                             level="departement", page_name="territoire",
+                             embed_base=embed_base)
 
 
 def write_data_pages(build: VenueGenerator) -> None:
