@@ -289,6 +289,8 @@ def hours_in_words(expression: str) -> str:
     groups = [(days, label) for days, label in week_schedule(expression) if label != "fermé"]
     if not groups:
         return "fermé"
+    if len(groups) == 1 and groups[0][0] == "Sans jour fixe":  # only a comment
+        return groups[0][1]
     if len(groups) == 1 and groups[0][0] == "Du lundi au dimanche":
         label = groups[0][1]
         return label if label.startswith(APPOINTMENT) else f"tous les jours : {label}"
