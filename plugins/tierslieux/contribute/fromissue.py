@@ -738,7 +738,7 @@ def _departement(data: dict[str, Any]) -> str | None:
     return commune.departement if commune else None
 
 
-def _form_label(path: str) -> str:
+def form_label(path: str) -> str:
     """The form question behind a schema field (etapes[2].commune -> « Étapes... »)."""
     labels = {".".join(f.path): f.title() for f in FIELDS}
     labels["latitude"] = labels["longitude"] = labels["latitude.longitude"]
@@ -764,7 +764,7 @@ def convert_issue(body: str, into: Path, checked_on: dt.date, *,
     text = dump_venue(data)
     problems = [p for p in check_text(text.encode("utf-8"), str(target)) if p.is_error]
     if problems:
-        result.errors = [f"« {_form_label(p.field)} » : {p.message} {p.hint}".strip()
+        result.errors = [f"« {form_label(p.field)} » : {p.message} {p.hint}".strip()
                          for p in problems]
         return result
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ from ..importing.directory import (
 from ..importing.normalize import plain
 from ..model.dates import french_date
 from ..model.hours import week_schedule
-from ..model.ids import taken_ids, unique_id
 from ..model.paths import VENUES_DIR
 from ..model.schema import vocabulary_of
 from ..model.yamlwrite import dump_venue
@@ -88,33 +86,16 @@ class Understood:
 def understand(body: str, day: dt.date, venues_dir: Path) -> Understood:
     """What from-issue makes of a new venue or of a correction, without writing anything.
 
-    The one place that calls from-issue. With the forgiving from-issue (`read_issue`,
-    returning notes and, for a correction, the merged venue), its reading is used as is;
-    with the earlier one (`convert` only), a new venue is converted into a scratch folder
-    and a correction is merged here. When from-issue refuses, each answer is read on its
-    own, so the table still shows what was understood.
+    The one place that calls from-issue: its reading (`read_issue`, with its notes and,
+    for a correction, the merged venue) is used as is. When from-issue refuses, each
+    answer is read on its own, so the table still shows what was understood.
     """
     venue_id = correction_id(body)
     current = _load_venue(venues_dir, venue_id) if venue_id else None
-    if hasattr(fromissue, "read_issue"):
-        reading = fromissue.read_issue(body, day, into=venues_dir)
-        data, errors, notes = reading.data, list(reading.errors), list(reading.notes)
-        if data is not None:
-            errors += _schema_errors(data)
-    elif current is not None:
-        given, failed = read_given_fields(body)
-        data = _merged(current, given) if not failed else None
-        errors = [f"« {t} » : cette réponse n'a pas pu être lue." for t in sorted(failed)]
-        errors += _schema_errors(data) if data is not None and given else []
-        notes = []
-    else:
-        with tempfile.TemporaryDirectory() as scratch:
-            path, errors = fromissue.convert(body, Path(scratch), day)
-            data = load_file(path).data if path else None
-        if isinstance(data, dict):  # its id, made unique among the real venues
-            commune = data.get("commune") or (data.get("etapes") or [{}])[0].get("commune", "")
-            data["id"] = unique_id(data.get("nom", "lieu"), commune, taken_ids(venues_dir))
-        notes = []
+    reading = fromissue.read_issue(body, day, into=venues_dir)
+    data, errors, notes = reading.data, list(reading.errors), list(reading.notes)
+    if data is not None:
+        errors += _schema_errors(data)
     failed = {f.title() for f in FIELDS if any(e.startswith(f"« {f.title()} »")
                                                 for e in errors)}
     if data is None or errors:
@@ -152,7 +133,7 @@ def _schema_errors(data: dict[str, Any]) -> list[str]:
     folder = _departement(data)
     problems = check_text(dump_venue(data).encode("utf-8"),
                           f"content/venues/{folder}/{data.get('id', 'lieu')}.yml")
-    return [f"« {_question(p.field)} » : {p.message} {p.hint}".strip()
+    return [f"« {fromissue.form_label(p.field)} » : {p.message} {p.hint}".strip()
             for p in problems if p.is_error and p.code not in _NOT_THE_PERSONS]
 
 
@@ -164,18 +145,6 @@ def _departement(data: dict[str, Any]) -> str:
     code = data.get("code_insee") or (data.get("etapes") or [{}])[0].get("code_insee")
     commune = reference_data().commune(code) if isinstance(code, str) else None
     return commune.departement if commune else "00"
-
-
-def _question(path: str) -> str:
-    """The form question behind a schema field (etapes[2].commune -> « Étapes... »)."""
-    labels = {".".join(f.path): f.title() for f in FIELDS}
-    labels["latitude"] = labels["longitude"] = labels.get("latitude.longitude", "Coordonnées")
-    parts = re.sub(r"\[\d+\]", "", path).split(".")
-    for end in range(len(parts), 0, -1):
-        label = labels.get(".".join(parts[:end]))
-        if label:
-            return label
-    return path or "fiche"
 
 
 # -- formatting ------------------------------------------------------------------------------
