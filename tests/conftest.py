@@ -126,3 +126,22 @@ def browser() -> Iterator[object]:
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture()
+def context(browser):
+    """A French visitor's browser window, 1280 px wide, in Paris's time zone."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
+                              timezone_id="Europe/Paris")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture()
+def page(context):
+    """A page that fails the test if any script on it throws."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert errors == []

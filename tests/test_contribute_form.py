@@ -57,22 +57,6 @@ def test_commune_suggestions_cover_every_commune_in_small_files(fixture_site: Pa
     assert max(p.stat().st_size for p in folder.iterdir()) < 40_000  # one file per postcode
 
 
-@pytest.fixture()
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture()
-def page(context):
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert errors == []
-
-
 def open_form(page, served_site: str, suffix: str = "") -> None:
     page.goto(f"{served_site}/contribuer/{suffix}")
     page.wait_for_selector("#cf-app[data-ready]")

@@ -69,21 +69,24 @@ def test_oversized_file_is_refused_before_parsing() -> None:
     assert codes(b"a: b\n" * (MAX_BYTES // 5 + 1)) == [("fichier-trop-gros", 1)]
 
 
+def as_tools_hold(value):
+    """Venue data as the tools hold it before writing: dates as text."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: as_tools_hold(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_tools_hold(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def test_fast_yaml_writer_writes_exactly_what_pyyaml_writes() -> None:
     """The libyaml emitter, re-indented, gives the same bytes as PyYAML's own emitter on
     every starter and fixture venue (dates as text, as the tools hold them)."""
-    import datetime as dt
 
     import yaml
 
     from tierslieux.model.yamlwrite import dump_venue, slow_dump
-
-    def as_tools_hold(value):
-        if isinstance(value, dict):
-            return {k: as_tools_hold(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [as_tools_hold(v) for v in value]
-        return value.isoformat() if isinstance(value, dt.date) else value
 
     root = Path(__file__).resolve().parents[1]
     files = [*root.glob("content/venues/*/*.yml"), *root.glob("tests/fixtures/venues/**/*.yml")]
@@ -102,7 +105,6 @@ def test_direct_yaml_writer_writes_exactly_what_libyaml_writes() -> None:
     """The direct writer of plain values gives libyaml's bytes on every venue as written
     (long descriptions folded) and on 3,000 seeded venues full of values YAML reads
     otherwise (yes, 0123, 1e5, « a: b », #, line separators, tabs, long texts)."""
-    import datetime as dt
     import random
     import string
 
@@ -113,13 +115,6 @@ def test_direct_yaml_writer_writes_exactly_what_libyaml_writes() -> None:
 
     def libyaml(data):
         return _libyaml_dump(_ordered(data, venue_schema()))
-
-    def as_tools_hold(value):
-        if isinstance(value, dict):
-            return {k: as_tools_hold(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [as_tools_hold(v) for v in value]
-        return value.isoformat() if isinstance(value, dt.date) else value
 
     root = Path(__file__).resolve().parents[1]
     checked = 0

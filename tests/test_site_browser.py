@@ -25,23 +25,6 @@ def records(fixture_site: Path) -> dict[str, dict]:
     return {r["id"]: r for r in data["lieux"]}
 
 
-@pytest.fixture()
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
-                              timezone_id="Europe/Paris")
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture()
-def page(context):
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert errors == []
-
-
 def open_home(page, served_site: str, query: str = "") -> None:
     page.goto(f"{served_site}/{'?' + query if query else ''}")
     page.wait_for_selector("#carte[data-loaded]")
