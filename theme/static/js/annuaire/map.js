@@ -52,6 +52,7 @@ function outlines() {
 
 var waiting = [];  // what runs once the markers being added are clustered
 function afterClustering() {
+  performance.mark("tierslieux:clustered");
   var run = waiting;
   waiting = [];
   run.forEach(function (fn) { fn(); });
