@@ -338,14 +338,17 @@ def measure_map(site: Path, runs: int) -> list[dict[str, Any]]:
                     const nav = performance.getEntriesByType("navigation")[0];
                     const data = performance.getEntriesByType("resource")
                         .find(e => e.name.endsWith("/donnees/carte.json"));
-                    // The first of each mark the map's modules set (main.js, map.js).
-                    const mark = (name) => {
-                        const m = performance.getEntriesByName("tierslieux:" + name)[0];
+                    // The marks the map's modules set (main.js, map.js): the first after
+                    // `after` (the empty cluster group, added to the map, marks "clustered").
+                    const mark = (name, after) => {
+                        const m = performance.getEntriesByName("tierslieux:" + name)
+                            .find(e => e.startTime >= (after || 0));
                         return m ? m.startTime : null;
                     };
+                    const markers = mark("markers");
                     return Object.assign({}, window.__bench, {
-                        decoded: mark("decoded"), markers: mark("markers"),
-                        clustered: mark("clustered"),
+                        decoded: mark("decoded"), markers: markers,
+                        clustered: markers === null ? null : mark("clustered", markers),
                         domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
                         dataFetched: data ? data.responseEnd : null});
                 }""")
