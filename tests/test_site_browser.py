@@ -140,6 +140,16 @@ def test_search_finds_a_venue_by_a_word_of_its_description(page, served_site):
     assert parse_qs(urlparse(page.url).query)["q"] == ["scolaires"]
 
 
+def test_search_finds_a_venue_by_its_commune(page, served_site):
+    # Hours, contacts and what the filters select are not indexed (issue 16): the commune,
+    # as the search box promises, still is.
+    open_home(page, served_site)
+    page.get_by_label("Rechercher un nom, une commune, un mot de la description").fill("Rennes")
+    page.wait_for_function("() => document.querySelector('#resultats').textContent"
+                           ".includes('correspond')")
+    assert shown(page) == {"atelier-commun-rennes"}
+
+
 def test_search_combines_with_filters(page, served_site):
     open_home(page, served_site, "q=camion&type=fablab")
     page.wait_for_function("() => document.querySelector('#resultats').textContent"

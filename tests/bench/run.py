@@ -338,7 +338,17 @@ def measure_map(site: Path, runs: int) -> list[dict[str, Any]]:
                     const nav = performance.getEntriesByType("navigation")[0];
                     const data = performance.getEntriesByType("resource")
                         .find(e => e.name.endsWith("/donnees/carte.json"));
+                    // The marks the map's modules set (main.js, map.js): the first after
+                    // `after` (the empty cluster group, added to the map, marks "clustered").
+                    const mark = (name, after) => {
+                        const m = performance.getEntriesByName("tierslieux:" + name)
+                            .find(e => e.startTime >= (after || 0));
+                        return m ? m.startTime : null;
+                    };
+                    const markers = mark("markers");
                     return Object.assign({}, window.__bench, {
+                        decoded: mark("decoded"), markers: markers,
+                        clustered: markers === null ? null : mark("clustered", markers),
                         domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
                         dataFetched: data ? data.responseEnd : null});
                 }""")
@@ -573,6 +583,16 @@ def map_phases(res: dict[str, Any]) -> str | None:
     return " / ".join(f"{statistics.median(r[k] or 0 for r in runs) / 1000:.2f}" for k in keys)
 
 
+def map_script_phases(res: dict[str, Any]) -> str | None:
+    """Where the script's time goes once the data is in: decoding carte.json, making one
+    Leaflet marker per venue, clustering them (markercluster's last chunk)."""
+    runs = [r for r in res.get("map") or [] if not r.get("timeout")]
+    if not runs or any(r.get("decoded") is None for r in runs):
+        return None
+    keys = ("decoded", "markers", "clustered")
+    return " / ".join(f"{statistics.median(r[k] or 0 for r in runs) / 1000:.2f}" for k in keys)
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -617,6 +637,7 @@ def rows(results: dict[int, dict[str, Any]]) -> list[Row]:
             "{:,.0f}"),
         Row("home map drawn (navigation->markers), s", map_seconds),
         Row("  HTML parsed / data fetched / data-loaded, s", map_phases, "{}"),
+        Row("  data decoded / markers made / clustered, s", map_script_phases, "{}"),
         Row("home page index.html, kB", lambda r: r["home_bytes"] / 1000, "{:,.0f}"),
         Row("home page index.html gzip -6, kB", lambda r: r["home_gzip_bytes"] / 1000, "{:,.1f}"),
     ]

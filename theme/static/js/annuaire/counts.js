@@ -7,17 +7,21 @@ import { openNow } from "./hours.js";
 
 export function updateCounts() {
   if (!form) { return; }
+  // The venues the other filters select, once per filter rather than once per option.
+  var pools = {};
   form.querySelectorAll("[data-count]").forEach(function (span) {
     var key = span.dataset.count.split(":");
     var facet = key[0], code = key[1];
     var n = 0;
-    venues.forEach(function (v) {
-      if (!matches(v, state, facet)) { return; }
+    if (!pools[facet]) {
+      pools[facet] = venues.filter(function (v) { return matches(v, state, facet); });
+    }
+    var selected = FACETS[facet] && (state[facet].indexOf(code) >= 0 ? state[facet]
+      : (FACETS[facet].mode === "and" ? state[facet].concat([code]) : [code]));
+    pools[facet].forEach(function (v) {
       if (facet === "ouvert") { n += openNow(v) ? 1 : 0; return; }
       if (facet === "gratuit") { n += v.gratuit ? 1 : 0; return; }
       if (facet === "confirme") { n += v.confirme ? 1 : 0; return; }
-      var selected = state[facet].indexOf(code) >= 0 ? state[facet]
-        : (FACETS[facet].mode === "and" ? state[facet].concat([code]) : [code]);
       if (facetOk(v, facet, selected)) { n += 1; }
     });
     span.textContent = "(" + n + ")";

@@ -62,7 +62,10 @@ function start() {
   }
 
   loadVenues(mapEl.dataset.source).then(function (list) {
+    // Marks for the benchmark's breakdown of the time to a drawn map (tests/bench).
+    performance.mark("tierslieux:decoded");
     list.forEach(addMarkers);
+    performance.mark("tierslieux:markers");
     setVenues(list);
     if (form) {
       setupForm();

@@ -50,6 +50,17 @@ function outlines() {
   }).catch(function () { /* the markers still show */ });
 }
 
+var waiting = [];  // what runs once the markers being added are clustered
+function afterClustering() {
+  performance.mark("tierslieux:clustered");
+  var run = waiting;
+  waiting = [];
+  run.forEach(function (fn) { fn(); });
+}
+
+/* Runs `fn` once the markers added last are clustered (and their icons drawn). */
+export function clustered(fn) { waiting.push(fn); }
+
 export function createMap() {
   map = L.map(mapEl, { scrollWheelZoom: embed, minZoom: 2, zoomControl: false });
   L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
@@ -72,8 +83,12 @@ export function createMap() {
   var toggle = mapEl.querySelector(".leaflet-control-layers-toggle");
   if (toggle) { toggle.title = "Fond de carte"; toggle.setAttribute("aria-label", "Fond de carte"); }
   outlines();
+  // Chunked loading keeps the page responsive while thousands of markers are clustered;
+  // whatever can wait for the markers (clustered()) runs once the last chunk is done.
   cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50,
-                                   chunkedLoading: true });
+                                   chunkedLoading: true, chunkProgress: function (done, total) {
+                                     if (done === total) { afterClustering(); }
+                                   } });
   map.addLayer(cluster);
   icons = {};
   map.on("popupclose", function () {

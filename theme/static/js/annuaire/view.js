@@ -5,14 +5,14 @@
 import { mapEl, form, resultsEl } from "./page.js";
 import { venues, state, searchIds, emptyState } from "./state.js";
 import { matches } from "./filters.js";
-import { cluster, creditSources, fitVisible, map, METROPOLE } from "./map.js";
+import { cluster, clustered, creditSources, fitVisible, map, METROPOLE } from "./map.js";
 import { writeUrl } from "./urlstate.js";
 import { updateCounts } from "./counts.js";
 import { distancesFrom, updateNearest } from "./nearme.js";
 import { hasList, renderList } from "./list.js";
 import { updateOverseas } from "./overseas.js";
 
-var countsTimer;
+var countsTimer, countsFrame, countsGeneration = 0;
 var numberFormat = new Intl.NumberFormat("fr-FR");
 
 function plural(n, one, many) { return numberFormat.format(n) + " " + (n > 1 ? many : one); }
@@ -24,6 +24,15 @@ export function isDefaultState() {
 /* `fit`: frame the venues shown (after a change the visitor made, or a shared link). */
 export function apply(fit) {
   var visible = venues.filter(function (v) { return matches(v, state, null); });
+  // The counts beside each option can wait until the markers are drawn and painted (a
+  // task queued from an animation frame runs after that frame).
+  clearTimeout(countsTimer);
+  cancelAnimationFrame(countsFrame);
+  var generation = ++countsGeneration;
+  clustered(function () {
+    if (generation !== countsGeneration) { return; }  // a later apply() counts instead
+    countsFrame = requestAnimationFrame(function () { countsTimer = setTimeout(updateCounts, 0); });
+  });
   cluster.clearLayers();
   cluster.addLayers([].concat.apply([], visible.map(function (v) { return v.markers; })));
   creditSources(visible);
@@ -54,9 +63,6 @@ export function apply(fit) {
   }
   mapEl.dataset.visible = String(visible.length);
   if (form) { writeUrl(state); }  // pages without the form keep their address
-  // The counts beside each option can wait until the markers are drawn.
-  clearTimeout(countsTimer);
-  countsTimer = setTimeout(updateCounts, 0);
   updateOverseas(visible);
   if (distances) {
     updateNearest(visible, distances);
