@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
 @pytest.fixture()
@@ -42,13 +44,16 @@ def test_home_map_draws_every_venue_and_the_list_has_them_all(
         const {map, cluster} = window.tierslieux;
         map.fitBounds(cluster.getBounds(), {animate: false});
     }""")
-    page.wait_for_timeout(300)
-    drawn = page.evaluate("""() => {
+    # Drawn once every venue is on screen, as a marker or in a cluster's count (waited for,
+    # not a fixed delay: a loaded machine draws later).
+    count = """() => {
         let n = document.querySelectorAll('.leaflet-marker-icon.tl-marker').length;
         document.querySelectorAll('.marker-cluster span').forEach(s => n += Number(s.textContent));
         return n;
-    }""")
-    assert drawn == len(ids)
+    }"""
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion says what was drawn
+        page.wait_for_function(f"({count})() === {len(ids)}", timeout=10_000)
+    assert page.evaluate(count) == len(ids)
     listed = page.eval_on_selector_all(".venue-list li[data-id]",
                                        "els => els.map(e => e.dataset.id)")
     assert sorted(listed) == sorted(ids)
