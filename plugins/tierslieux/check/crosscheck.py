@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -118,6 +118,7 @@ def likely_duplicates(venues: list[Loaded]) -> list[Problem]:
         for k, i in enumerate(indexes):
             for j in indexes[k + 1:]:
                 warn(i, j, "doublon-site-web", f"même site web : {site}")
+    letters: dict[int, Counter[str]] = {}
     for (cy, cx), members in cells.items():
         neighbours = [m for dy in (-1, 0, 1) for dx in (-1, 0, 1)
                       for m in cells.get((cy + dy, cx + dx), ())]
@@ -128,10 +129,15 @@ def likely_duplicates(venues: list[Loaded]) -> list[Problem]:
                 distance = _km(point, other_point)
                 if distance > NEAR_KM:
                     continue
-                matcher = SequenceMatcher(None, name, other_name)
-                # Cheap upper bounds first: most pairs of a dense city stop there.
-                if (matcher.real_quick_ratio() >= NAME_SIMILARITY
-                        and matcher.quick_ratio() >= NAME_SIMILARITY
-                        and matcher.ratio() >= NAME_SIMILARITY):
+                # difflib's cheap upper bounds first (its real_quick_ratio and quick_ratio,
+                # worked out here without building a matcher for each pair of a dense city).
+                total = len(name) + len(other_name)
+                if total and 2 * min(len(name), len(other_name)) / total < NAME_SIMILARITY:
+                    continue
+                common = letters.setdefault(i, Counter(name)) & letters.setdefault(
+                    j, Counter(other_name))
+                if total and 2 * sum(common.values()) / total < NAME_SIMILARITY:
+                    continue
+                if SequenceMatcher(None, name, other_name).ratio() >= NAME_SIMILARITY:
                     warn(i, j, "doublon-nom-proche", f"nom semblable, à {distance:.1f} km")
     return out
