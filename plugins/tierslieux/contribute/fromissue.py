@@ -373,7 +373,7 @@ def _description(text: str, notes: list[str]) -> str:
     return separator.join(kept)
 
 
-def _read(f: FormField, text: str, notes: list[str]) -> Any:
+def read_answer(f: FormField, text: str, notes: list[str]) -> Any:
     """One answer as the venue file's value; FormError says what to write instead."""
     title = f.title()
     if f.kind == "multi":
@@ -566,7 +566,8 @@ def _stops(text: str, notes: list[str], places: _Places | None = None) -> list[d
 # -- The whole request ---------------------------------------------------------------------
 
 
-def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+def put_value(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set the value at its path in the venue data (nested objects made as needed)."""
     for part in path[:-1]:
         data = data.setdefault(part, {})
     data[path[-1]] = value
@@ -675,14 +676,15 @@ def read_issue(body: str, checked_on: dt.date, taken: set[str] | None = None, *,
             email = _one_line(text)
             continue
         try:
-            value = _stops(text, notes, places) if f.kind == "stops" else _read(f, text, notes)
+            value = (_stops(text, notes, places) if f.kind == "stops"
+                     else read_answer(f, text, notes))
         except FormError as exc:
             errors.append(f"« {f.title()} » : {exc}")
             continue
         if f.kind == "coords":
             coords = value
         elif value not in (None, [], ""):
-            _put(data, f.path, value)
+            put_value(data, f.path, value)
     if email:
         names = [n for n in (data.get("nom"), (data.get("porteur") or {}).get("nom"),
                              (existing or {}).get("nom")) if n]

@@ -110,16 +110,15 @@ def read_given_fields(body: str) -> tuple[dict[str, Any], set[str]]:
     data: dict[str, Any] = {}
     failed: set[str] = set()
     for f, text in _answers(body):
-        try:  # from-issue's own reader (private: it took a list of notes in the new one)
-            value = (fromissue._read(f, text, []) if hasattr(fromissue, "read_issue")
-                     else fromissue._read(f, text))
+        try:  # from-issue's own reader of one answer
+            value = fromissue.read_answer(f, text, [])
         except (fromissue.FormError, ValueError):
             failed.add(f.title())
             continue
         if f.kind == "coords":
             data["latitude"], data["longitude"] = value
         elif value not in (None, []):
-            fromissue._put(data, f.path, value)
+            fromissue.put_value(data, f.path, value)
     return data, failed
 
 
