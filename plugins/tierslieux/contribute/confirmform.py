@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import re
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,8 @@ from ..model.dates import french_date
 from ..model.paths import ROOT, VENUES_DIR
 from ..model.schema import field_schema
 from ..model.yamlwrite import dump_venue, replace_fields
-from . import codeowners
-from .issueform import NO, NO_RESPONSE, YES
+from . import codeowners, fromissue
+from .issueform import NO, YES
 
 FORM_FILE = "confirmer.yml"
 FORM_PATH = ROOT / ".github" / "ISSUE_TEMPLATE" / FORM_FILE
@@ -120,36 +119,12 @@ def confirm_form_yaml() -> str:
 
 # -- reading an issue ----------------------------------------------------------------------
 
-_HEADING = re.compile(r"^###[ \t]+(.*?)[ \t]*$")
 
 
 def read_sections(body: str, titles: list[str]) -> dict[str, str]:
-    """Answers by title from GitHub's Markdown of a form whose questions are `titles`.
-
-    As in fromissue.sections: walking back from the last question, each question's
-    heading is the last of its kind before the next one's, so a "### Commentaire" typed
-    inside an answer is never taken for a question. Empty answers ("_No response_") are "".
-    """
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    headings: dict[str, list[int]] = defaultdict(list)
-    for number, line in enumerate(lines):
-        heading = _HEADING.match(line)
-        if heading:
-            headings[heading.group(1)].append(number)
-    found: list[tuple[str, int]] = []
-    bound = len(lines)
-    for title in reversed(titles):
-        before = [n for n in headings.get(title, ()) if n < bound]
-        if before:
-            bound = before[-1]
-            found.append((title, bound))
-    found.reverse()
-    out: dict[str, str] = {}
-    for index, (title, start) in enumerate(found):
-        end = found[index + 1][1] if index + 1 < len(found) else len(lines)
-        answer = "\n".join(lines[start + 1:end]).strip()
-        out[title] = "" if answer in NO_RESPONSE else answer
-    return out
+    """Answers by title from GitHub's Markdown of a form whose questions are `titles`,
+    read as from-issue reads its own (a heading typed inside an answer is not a question)."""
+    return fromissue.sections(body, titles)
 
 
 def is_confirmation(body: str) -> bool:

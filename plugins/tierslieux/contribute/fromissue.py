@@ -91,7 +91,7 @@ def _titles() -> list[str]:
     return [EXTRA_TITLES[0], *(f.title() for f in FIELDS), *EXTRA_TITLES[1:]]
 
 
-def sections(body: str) -> dict[str, str]:
+def sections(body: str, titles: list[str] | None = None) -> dict[str, str]:
     """Answers by question title, from GitHub's rendering ("### Title" then the answer).
 
     Only the forms' own questions count, so a "### Commune" typed inside the description
@@ -102,10 +102,11 @@ def sections(body: str) -> dict[str, str]:
     taken), one naming an earlier question comes after the heading of the question that
     follows it (beyond the search). Questions out of the forms' order (an e-mail written
     by hand) are then taken where they are. Titles are compared without case or accents;
-    CRLF line ends and a mail signature ("-- ") are dropped.
+    CRLF line ends and a mail signature ("-- ") are dropped. `titles` are another form's
+    questions (the confirmation form's); by default, the venue forms'.
     """
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    titles = _titles()
+    titles = _titles() if titles is None else titles
     by_key = {_title_key(t): t for t in titles}
     headings: dict[str, list[int]] = defaultdict(list)
     for number, line in enumerate(lines):
