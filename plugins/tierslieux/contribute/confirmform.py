@@ -120,7 +120,6 @@ def confirm_form_yaml() -> str:
 # -- reading an issue ----------------------------------------------------------------------
 
 
-
 def read_sections(body: str, titles: list[str]) -> dict[str, str]:
     """Answers by title from GitHub's Markdown of a form whose questions are `titles`,
     read as from-issue reads its own (a heading typed inside an answer is not a question)."""
