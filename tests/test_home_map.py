@@ -60,7 +60,9 @@ def bounds(page) -> list[float]:
 
 
 def wait_settled(page) -> None:
-    page.wait_for_timeout(400)  # fitBounds animates
+    """fitBounds animates (250 ms, started on the next frame): wait for it to start and end."""
+    page.wait_for_timeout(400)
+    page.wait_for_function("() => !document.querySelector('#carte .leaflet-zoom-anim')")
 
 
 def test_map_follows_a_region_filter(page, served_site):

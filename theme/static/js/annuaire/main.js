@@ -75,7 +75,7 @@ function start() {
     }
     setupList(resetFilters);
     setupNearby(function () { apply(true); });
-    apply(!isDefaultState() || Boolean(mapEl.dataset.region || mapEl.dataset.departement));
+    apply(!isDefaultState() || Boolean(mapEl.dataset.region || mapEl.dataset.departement), true);
     if (state.q) { runSearch(); }
     mapEl.dataset.loaded = String(venues.length);
   });

@@ -236,7 +236,7 @@ export function addMarkers(v) {
 
 /* Frames the venues shown: metropolitan France's when there are some (an overseas venue
    among them would zoom out to the whole globe; its shortcut button stays), else all. */
-export function fitVisible(visible) {
+export function fitVisible(visible, instant) {
   var inMetro = function (p) { return p[0] > 41 && p[0] < 51.5 && p[1] > -5.5 && p[1] < 10; };
   var all = [], metro = [];
   visible.forEach(function (v) {
@@ -244,7 +244,7 @@ export function fitVisible(visible) {
   });
   var points = metro.length ? metro : all;
   if (!points.length) { return; }
-  map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 12 });
+  map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 12, animate: !instant });
 }
 
 function escapeHtml(s) {

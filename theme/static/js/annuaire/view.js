@@ -21,8 +21,10 @@ export function isDefaultState() {
   return JSON.stringify(state) === JSON.stringify(emptyState()) && !searchIds;
 }
 
-/* `fit`: frame the venues shown (after a change the visitor made, or a shared link). */
-export function apply(fit) {
+/* `fit`: frame the venues shown (after a change the visitor made, or a shared link).
+   `instant`: without the zoom animation (the page's first frame: an animation then would
+   only delay the map, and Leaflet ignores a new view asked for while it runs). */
+export function apply(fit, instant) {
   var visible = venues.filter(function (v) { return matches(v, state, null); });
   // The counts beside each option can wait until the markers are drawn and painted (a
   // task queued from an animation frame runs after that frame).
@@ -68,9 +70,9 @@ export function apply(fit) {
     updateNearest(visible, distances);
   } else if (fit) {
     if (unfiltered && !mapEl.dataset.region && !mapEl.dataset.departement) {
-      map.fitBounds(METROPOLE);
+      map.fitBounds(METROPOLE, { animate: !instant });
     } else {
-      fitVisible(visible);
+      fitVisible(visible, instant);
     }
   }
 }
