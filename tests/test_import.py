@@ -292,3 +292,42 @@ def test_write_failure_exits_1_and_reports_the_row(tmp_path: Path) -> None:
     assert len(run.rows) == 9
     assert all(r["statut"] == REJECTED for r in run.rows)
     assert sum("écriture impossible" in r["detail"] for r in run.rows) == 6
+
+
+def test_large_file_over_two_processes_gives_the_one_process_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above PARALLEL_FROM units, venues are prepared by forked workers while the main
+    process decides them: same files, same report, as one process doing it all."""
+    from tierslieux.importing import importer
+
+    lines = (FIXTURES / "reseau.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    # Enough rows for both parallel passes: preparing rows, and rendering the files.
+    threshold = importer.PARALLEL_FROM
+    out, count = [header], 2 * threshold + 300
+    assert importer._can_fork()  # else both runs would take the one-process path
+    for i in range(count):
+        cells = rows[i % len(rows)].split(";")
+        cells[0] = f"L{i}"
+        if i % 50:  # every 50th row repeats an earlier venue: matched, not created twice
+            cells[1] = f"{cells[1]} {i}"
+        out.append(";".join(cells))
+    source = tmp_path / "grand.csv"
+    source.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+    parallel = run_import(source, FIXTURES / "reseau.yml", tmp_path / "a" / "venues")
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 10**9)
+    alone = run_import(source, FIXTURES / "reseau.yml", tmp_path / "b" / "venues")
+    assert parallel.code == alone.code == 0
+    def same_folder(run: Run, folder: str) -> list[dict[str, str]]:
+        return [{**r, "fichier": r["fichier"].replace(str(tmp_path / folder), "")}
+                for r in run.rows]
+
+    assert same_folder(parallel, "a") == same_folder(alone, "b")
+    assert len(parallel.rows) == count
+    assert {r["statut"] for r in parallel.rows} >= {IMPORTED, MATCHED, REJECTED}
+    a, b = files_under(tmp_path / "a"), files_under(tmp_path / "b")
+    assert len(a) > threshold  # files rendered over two processes too
+    assert {p.relative_to(tmp_path / "a"): v for p, v in a.items()} == {
+        p.relative_to(tmp_path / "b"): v for p, v in b.items()}

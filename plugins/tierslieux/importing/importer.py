@@ -199,18 +199,18 @@ class Importer:
         """One outcome per row (the rows of an itinerant venue share its outcome, one line
         each), and the venues of this source no longer in it.
 
-        Three passes: each unit's venue is read and placed (independent: over two
-        processes for a large file), then matched against the directory and merged in
-        source order (one process: each row sees the venues of the rows before it), then
-        every file to write is rendered and checked (independent again) and written.
+        Three stages: each unit's venue is read and placed (independent: over two
+        processes for a large file), and matched against the directory and merged in
+        source order as it comes (one process: each row sees the venues of the rows before
+        it); then every file to write is rendered and checked (independent again) and
+        written.
         """
         filtered, units = self._units(rows)
-        venues = self._prepare_all(units)
         outcomes = list(filtered)
-        unit_outcomes = []
-        for unit, venue in zip(units, venues, strict=True):
-            outcome = self.import_unit(unit, venue)
-            unit_outcomes.append(outcome)
+        # Each venue is decided as soon as it is prepared: the one-process pass overlaps
+        # the two-process one.
+        unit_outcomes = [self.import_unit(unit, venue)
+                         for unit, venue in zip(units, self._prepared(units), strict=True)]
         self._finish()
         for unit, outcome in zip(units, unit_outcomes, strict=True):
             outcomes.append(outcome)
@@ -222,16 +222,18 @@ class Importer:
         outcomes.sort(key=lambda o: o.number)
         return outcomes, self._absent()
 
-    def _prepare_all(self, units: list[Unit]) -> list[Draft]:
-        """Every unit's venue, read and placed; over two processes when it pays and no
-        network service is called (the geocoder's cache and rate limit are per process)."""
+    def _prepared(self, units: list[Unit]) -> Iterator[Draft]:
+        """Every unit's venue, read and placed, in order; over two processes when it pays
+        and no network service is called (the geocoder's cache and rate limit are per
+        process). The workers are forked before any unit is decided: they see none of it."""
         if len(units) < PARALLEL_FROM or self.geocoder is not None or not _can_fork():
-            return [self._prepare_safely(unit) for unit in units]
+            yield from (self._prepare_safely(unit) for unit in units)
+            return
         global _WORKER, _UNITS
         _WORKER, _UNITS = self, units
         try:
             with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-                return pool.map(_prepare_index, range(len(units)), chunksize=CHUNK)
+                yield from pool.imap(_prepare_index, range(len(units)), chunksize=CHUNK)
         finally:
             _WORKER, _UNITS = None, []
 
