@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -26,6 +28,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 # geocoder at the loopback fake (tests/fakes/ban.py), it gets a closed loopback port, so
 # the importer's offline path is what runs. Set for subprocesses too.
 os.environ["TIERSLIEUX_GEOCODER_URL"] = "http://127.0.0.1:9/search"
+# Results kept between runs (validation, incremental builds) go to this session's folder,
+# not the checkout's .cache/: each test's temporary venues folder would leave a file there.
+_CACHE = tempfile.mkdtemp(prefix="tierslieux-cache-")
+os.environ["TIERSLIEUX_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def build_site(venues: Path, output: Path) -> subprocess.CompletedProcess[str]:

@@ -164,3 +164,50 @@ def test_reused_id_is_flagged(tmp_path: Path) -> None:
     problems = validate([tmp_path], universe=tmp_path).problems
     assert [(p.code, p.line) for p in problems] == [("id-reutilise", 1)]
     assert "supprimée le" in problems[0].message
+
+
+def test_cli_reads_again_only_the_files_changed_since_its_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tierslieux validate` of the whole directory keeps each file's results (by path and
+    bytes) in .cache/: the next run reads only the changed files and reports the same."""
+    import shutil
+
+    from tierslieux import cli
+    from tierslieux.check import checkmemo
+    from tierslieux.check import validate as validate_module
+
+    venues = tmp_path / "venues"
+    shutil.copytree(BROKEN / "venues", venues, symlinks=True)  # every kind of problem
+    monkeypatch.setattr(checkmemo, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv("GITHUB_ACTIONS", "")
+    monkeypatch.chdir(venues)  # paths shown as a contributor sees them: 35/x.yml
+    read: list[str] = []
+    real_load = validate_module.load_bytes
+    monkeypatch.setattr(validate_module, "load_bytes",
+                        lambda raw, shown: read.append(shown) or real_load(raw, shown))
+
+    def run(*extra: str) -> tuple[int, str]:
+        read.clear()
+        code = cli.main(["validate", str(venues), *extra])
+        return code, capsys.readouterr().out
+
+    first = run()
+    everything = sorted(read)  # each readable file (fewer than forking takes: one process)
+    assert first[0] == 1 and "erreur [" in first[1] and "avertissement [" in first[1]
+    assert list((tmp_path / "cache").glob("checked-*.pickle"))
+    assert run() == first
+    assert read == []  # every file was found in the cache
+    changed = venues / "35" / "ferme-sans-date.yml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace(
+        "statut: ferme", "statut: fermé"), encoding="utf-8")
+    third = run()
+    assert read == ["35/ferme-sans-date.yml"]
+    assert "35/ferme-sans-date.yml" in third[1] and third[1] != first[1]
+    assert run("--sans-cache") == third
+    assert sorted(read) == everything
+    # Another version of the code, or a damaged file, means reading everything again.
+    assert checkmemo.CheckMemo(venues, "autre version").load() == {}
+    for cache in (tmp_path / "cache").glob("checked-*.pickle"):
+        cache.write_bytes(b"\x80\x05pas un cache")
+    assert run() == third

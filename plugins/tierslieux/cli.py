@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from .check.checkmemo import CheckMemo, validation_version
 from .check.logsafe import log_line
 from .check.report import print_report
 from .check.validate import validate
@@ -85,8 +86,14 @@ def _validate(args: argparse.Namespace) -> int:
     if missing:
         return 2
     universe = Path(args.venues_dir) if args.venues_dir else _universe(paths)
-    result = validate(paths, universe=universe)
+    # The whole directory: files unchanged since the last run today (same bytes, same
+    # code) are not read again. A few files are read faster than the results are loaded.
+    memo = (CheckMemo(universe, validation_version())
+            if args.cache and [p.resolve() for p in paths] == [universe.resolve()] else None)
+    result = validate(paths, universe=universe, memo=memo.load() if memo else None)
     print_report(result, sys.stdout, github=os.environ.get("GITHUB_ACTIONS") == "true")
+    if memo:
+        memo.save()
     return 1 if result.errors else 0
 
 
@@ -125,6 +132,9 @@ def build_parser(validate_only: bool = False) -> argparse.ArgumentParser:
                        help="le dossier de toutes les fiches, où chaque identifiant doit être "
                             "unique (par défaut : content/venues/, ou le dossier vérifié "
                             "s'il est ailleurs)")
+    check.add_argument("--sans-cache", dest="cache", action="store_false",
+                       help="relire toutes les fiches, sans reprendre les résultats de la "
+                            "vérification précédente (.cache/tierslieux/)")
     check.set_defaults(func=_validate)
     for module in [] if validate_only else command_modules():
         module.add_command(sub)

@@ -3,7 +3,8 @@
     python tests/bench/run.py [--sizes 1000,3500] [--runs K] [--skip browser,baseline]
 
 For each size, on synthetic venues (tests/bench/generate.py, seeded): validation (all
-files, one file), full build, rebuild after one venue changed, Pagefind, output and map
+files read, as on a fresh clone; all files again, their results kept in .cache/; one
+file), full build, rebuild after one venue changed, Pagefind, output and map
 data sizes, the home map in headless Chromium; and in the same run, for comparison,
 plain Pelican with its default theme (tests/bench/baseline.py) and the floor of the raw
 steps (tests/bench/floor.py). Every command is a separate process timed from outside
@@ -400,13 +401,19 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, as_of: dt.date,
 
     def validate_all() -> None:
         samples = []
-        for _ in range(runs):
-            sample, text = run_process([tierslieux, "validate", str(venues),
+        for _ in range(runs):  # every file read, as on a fresh clone (a pull request's CI)
+            sample, text = run_process([tierslieux, "validate", str(venues), "--sans-cache",
                                         *universe_option(venues)])
             samples.append(asdict(sample))
         res["validate_all"] = samples
         res["validate_summary"] = text.strip().splitlines()[-1] if text.strip() else ""
         log(f"N={n}: {res['validate_summary']}")
+
+    def validate_again() -> None:
+        # The results of each file are kept (.cache/): a second run reads no file again.
+        run_process([tierslieux, "validate", str(venues), *universe_option(venues)])
+        res["validate_again"] = repeat([tierslieux, "validate", str(venues),
+                                        *universe_option(venues)])
 
     def validate_one() -> None:
         res["validate_one"] = repeat([tierslieux, "validate", str(one),
@@ -482,6 +489,8 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, as_of: dt.date,
         res["baseline"] = samples
 
     step("validate", f"validate every venue ({runs} runs)", validate_all)
+    step("validate-again", f"validate every venue again, results kept ({runs} runs)",
+         validate_again)
     step("validate-one", f"validate one file ({runs} runs)", validate_one)
     step("build", f"full build ({runs} runs, each into a new folder)", full_build)
     step("pagefind", "Pagefind index (1 run)", pagefind)
@@ -613,6 +622,7 @@ def rows(results: dict[int, dict[str, Any]]) -> list[Row]:
     return [
         Row("timing runs (median of)", lambda r: r["runs"], "{}"),
         Row("validate all venues, s", lambda r: walls(r, "validate_all")),
+        Row("validate all again, results kept, s", lambda r: walls(r, "validate_again")),
         Row("validate one file, s", lambda r: walls(r, "validate_one")),
         Row("full build, s", lambda r: walls(r, "build")),
         Row("  of which CPU user / system, s", lambda r: cpu(r, "build"), "{}"),
@@ -655,6 +665,7 @@ TARGETS = [
     Target("build / floor, x", 3500, "<= 1.5", lambda v: v <= 1.5),
     Target("speed-up vs plain Pelican, x", 3500, ">= 2.5", lambda v: v >= 2.5),
     Target("validate all venues, s", 3500, "< 1 s", lambda v: v < 1.0),
+    Target("validate all again, results kept, s", 3500, "< 1 s", lambda v: v < 1.0),
     Target("validate one file, s", 3500, "< 1 s", lambda v: v < 1.0),
     Target("build growth vs N=3,500, x", 20000, "<= 6.5", lambda v: v <= 6.5),
     Target("full build peak memory, MiB", 20000, "< 512 MiB", lambda v: v < 512),

@@ -95,15 +95,13 @@ def validate(paths: Iterable[Path] = (VENUES_DIR,), ref: ReferenceData | None = 
 
 def _validate(paths: Iterable[Path], ref: ReferenceData | None,
               universe: Path | None, memo: Memo | None = None) -> Result:
-    ref = ref or reference_data()
     paths = list(paths)
     files, problems = collect(paths)
     # Checking the whole directory: its files are the others, no need to walk it again.
     others = files if universe is not None and paths == [universe] else venue_files(universe)
     result = Result(files=[display_path(f) for f in files], problems=problems)
-    checker = RefChecker(ref)
     mappings: list[Loaded] = []
-    checked = _check_files(files, checker, ref, memo)
+    checked = _check_files(files, _Checking(ref), memo)
     if memo is not None:
         memo.clear()
         memo.update((key, found) for key, found in checked if key is not None)
@@ -130,7 +128,7 @@ Checked = tuple[Loaded, list[Problem], Venue | None]
 Memo = dict[str, Checked]  # "<shown path>\0<digest of the bytes>" -> results
 
 
-def _check_file(file: Path, checker: RefChecker, ref: ReferenceData,
+def _check_file(file: Path, checking: _Checking,
                 memo: Memo | None = None) -> tuple[str | None, Checked]:
     """One file read, checked on its own and, when sound, enriched (or found in `memo`),
     with its key in the memo (None when it could not be read)."""
@@ -142,14 +140,35 @@ def _check_file(file: Path, checker: RefChecker, ref: ReferenceData,
     if memo is not None and key in memo:
         return key, memo[key]
     loaded = load_bytes(raw, shown)
-    file_problems = check_loaded(loaded, checker)
+    file_problems = check_loaded(loaded, checking.checker)
     venue = None
     if loaded.data is not None and not any(p.is_error for p in file_problems):
-        venue = enrich(ref, loaded.data["id"], shown, loaded.data)
+        venue = enrich(checking.ref, loaded.data["id"], shown, loaded.data)
     return key, (loaded, file_problems, venue)
 
 
-def _check_files(files: list[Path], checker: RefChecker, ref: ReferenceData,
+class _Checking:
+    """The reference data and its checker, loaded on the first file not in the memo (a
+    third of a run that finds every file there)."""
+
+    def __init__(self, ref: ReferenceData | None) -> None:
+        self._ref = ref
+        self._checker: RefChecker | None = None
+
+    @property
+    def ref(self) -> ReferenceData:
+        if self._ref is None:
+            self._ref = reference_data()
+        return self._ref
+
+    @property
+    def checker(self) -> RefChecker:
+        if self._checker is None:
+            self._checker = RefChecker(self.ref)
+        return self._checker
+
+
+def _check_files(files: list[Path], checking: _Checking,
                  memo: Memo | None = None) -> list[tuple[str | None, Checked]]:
     """Every file checked, in order, over two processes when there are many to read.
 
@@ -159,10 +178,10 @@ def _check_files(files: list[Path], checker: RefChecker, ref: ReferenceData,
     """
     if (len(files) < PARALLEL_FROM or memo or not hasattr(os, "fork")
             or (os.cpu_count() or 1) < 2):
-        return [_check_file(f, checker, ref, memo) for f in files]
+        return [_check_file(f, checking, memo) for f in files]
     # The first file loads what is loaded lazily (schema validators, commune centres),
     # so that the child inherits it instead of loading it again.
-    done = [_check_file(files[0], checker, ref)]
+    done = [_check_file(files[0], checking)]
     half = (len(files) + 1) // 2
     reader, writer = os.pipe()
     sys.stdout.flush()
@@ -172,7 +191,7 @@ def _check_files(files: list[Path], checker: RefChecker, ref: ReferenceData,
         code = 0
         try:
             os.close(reader)
-            payload = pickle.dumps([_check_file(f, checker, ref) for f in files[half:]],
+            payload = pickle.dumps([_check_file(f, checking) for f in files[half:]],
                                    protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writer, "wb") as out:
                 out.write(payload)
@@ -184,7 +203,7 @@ def _check_files(files: list[Path], checker: RefChecker, ref: ReferenceData,
     os.close(writer)
     pipe = os.fdopen(reader, "rb")
     try:
-        done += [_check_file(f, checker, ref) for f in files[1:half]]
+        done += [_check_file(f, checking) for f in files[1:half]]
         payload = pipe.read()
     finally:
         pipe.close()  # on a failure here, the child's write fails and it leaves

@@ -17,6 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from ..check.checkmemo import CheckMemo
 from ..check.report import print_report
 from ..check.validate import validate
 from ..model.dates import build_date, is_stale
@@ -25,7 +26,6 @@ from ..model.venue import Venue
 from .filters import fast_getattr, template_filters
 from .freshness import credits_of, venue_context
 from .incremental import (
-    CheckMemo,
     Manifest,
     Memo,
     RowMemo,

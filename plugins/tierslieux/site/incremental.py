@@ -14,7 +14,6 @@ Pages that depend on every venue (home, downloads, statistics...) are always rew
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import os
@@ -28,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from ..check.checkmemo import CACHE_DIR
 from ..model.dates import build_date
 from ..model.paths import ROOT
 from ..model.venue import Venue
@@ -39,7 +39,6 @@ CODE_PATHS = ["plugins/tierslieux", "theme", "schema", "pelicanconf.py", "pyproj
               "package-lock.json"]
 # Settings that say where the build writes, not what it writes.
 PLACE_SETTINGS = {"OUTPUT_PATH", "INCREMENTAL_FROM"}
-CACHE_DIR = ROOT / ".cache" / "tierslieux"
 
 
 def code_version(settings: dict[str, Any], extra: Any = None, root: Path = ROOT) -> str:
@@ -196,51 +195,13 @@ def territory_digest(territory: Any, venue_digests: dict[str, str],
     return digest_of(*parts)
 
 
-class CheckMemo:
-    """The validator's single-file results, kept between builds of the same venues folder
-    (in .cache/tierslieux/, outside the published output), for the same code and day:
-    an incremental build reads again only the files whose bytes changed."""
-
-    def __init__(self, venues_dir: Path, code: str, folder: Path = CACHE_DIR) -> None:
-        name = hashlib.blake2b(str(venues_dir.absolute()).encode(), digest_size=8).hexdigest()
-        self.path = folder / f"checked-{name}.pickle"
-        self.key = f"{code}\0{dt.date.today().isoformat()}"  # "stale" warnings use today
-        self.entries: dict[str, Any] = {}
-        self.loaded_keys: set[str] = set()
-
-    def load(self) -> dict[str, Any]:
-        """The previous results, when they were made by this code today."""
-        try:
-            with self.path.open("rb") as fh:
-                key, entries = pickle.load(fh)  # our own file, written below
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
-            return self.entries
-        if key == self.key and isinstance(entries, dict):
-            self.entries = entries
-            self.loaded_keys = set(entries)
-        return self.entries
-
-    def save(self) -> None:
-        """Write the results (refilled by `validate`) for the next build, atomically."""
-        if self.entries.keys() == self.loaded_keys:
-            return  # nothing new
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f".{self.path.name}-{os.getpid()}")
-            with partial.open("wb") as fh:
-                pickle.dump((self.key, self.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(self.path)
-        except OSError:
-            pass  # a read-only checkout: the next build reads every file again
-
-
 class Memo:
     """One value kept between builds of a venues folder (in .cache/tierslieux/), with the
     key of what it was computed from: read back only when the key is the same."""
 
-    def __init__(self, name: str, venues_dir: Path, folder: Path = CACHE_DIR) -> None:
+    def __init__(self, name: str, venues_dir: Path, folder: Path | None = None) -> None:
         tag = hashlib.blake2b(str(venues_dir.absolute()).encode(), digest_size=8).hexdigest()
-        self.path = folder / f"{name}-{tag}.pickle"
+        self.path = (folder or CACHE_DIR) / f"{name}-{tag}.pickle"
 
     def get(self, key: str) -> Any:
         """The value saved with `key`, or None."""
