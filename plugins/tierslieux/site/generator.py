@@ -17,7 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from ..check.checkmemo import CheckMemo
+from ..check.checkmemo import CheckMemo, validation_version
 from ..check.report import print_report
 from ..check.validate import validate
 from ..model.dates import build_date, is_stale
@@ -72,7 +72,7 @@ class VenueGenerator(Generator):
     def generate_context(self) -> None:
         venues_dir = Path(self.settings["VENUES_PATH"])
         previous = self.settings.get("INCREMENTAL_FROM")
-        memo = CheckMemo(venues_dir, self._code_version())
+        memo = CheckMemo(venues_dir, validation_version())  # the same as `validate`'s
         # A full build reads every file; it leaves its results for the next incremental one.
         result = validate([venues_dir], universe=venues_dir,
                           memo=memo.load() if previous else memo.entries)
