@@ -72,12 +72,17 @@ class VenueGenerator(Generator):
     def generate_context(self) -> None:
         venues_dir = Path(self.settings["VENUES_PATH"])
         previous = self.settings.get("INCREMENTAL_FROM")
+        # The previous output is copied (hard links) while the venues are read.
+        copied = (reuse_previous_output(Path(previous), Path(self.output_path),
+                                        self._code_version()) if previous else None)
         memo = CheckMemo(venues_dir, validation_version())  # the same as `validate`'s
         # A full build reads every file; it leaves its results for the next incremental one.
         result = validate([venues_dir], universe=venues_dir,
                           memo=memo.load() if previous else memo.entries)
         in_background(memo.save, fork=bool(previous))
         if result.errors:
+            if copied is not None:
+                copied()  # no copy left running behind a failed build
             print_report(result, sys.stderr)
             raise VenueDataError("Le site n'est pas construit : corrigez les fiches ci-dessus, "
                                  "puis relancez « make site ».")
@@ -87,8 +92,8 @@ class VenueGenerator(Generator):
         self.context["venue_count"] = len(self.venues)
         self.context["regions"] = self.regions
         self.context["confirmed_count"] = sum(1 for v in self.venues if v.confirmed)
-        if previous:  # before any generator writes
-            reuse_previous_output(Path(previous), Path(self.output_path), self._code_version())
+        if copied is not None:  # before any generator writes
+            copied()
 
     def _code_version(self) -> str:
         """The code digest, with the editorial pages every page lists in its menu."""

@@ -131,25 +131,26 @@ class Manifest:
         return gone
 
 
-def reuse_previous_output(previous: Path, output: Path, code: str) -> bool:
-    """Copy a previous build's output into an empty `output` with hard links (no data
-    written), when it was built by the same code: the build then rewrites only what
+def reuse_previous_output(previous: Path, output: Path, code: str) -> Callable[[], bool]:
+    """Start copying a previous build's output into an empty `output` with hard links (no
+    data written), when it was built by the same code: the build then rewrites only what
     changed. Otherwise nothing is copied and the build is a full one. Pagefind's index is
-    left out: it is rebuilt after every build."""
+    left out: it is rebuilt after every build.
+
+    The copy runs beside the caller (validation): the returned function waits for it, to
+    be called before anything is written, and says whether the output was copied."""
     try:
         old = orjson.loads((previous / MANIFEST).read_bytes())
     except (OSError, ValueError):
-        return False
+        return lambda: False
     if not isinstance(old, dict) or old.get("code") != code:
-        return False
+        return lambda: False
     if output.exists() and any(output.iterdir()):
-        return False  # never mix two builds: a full build into what is there
+        return lambda: False  # never mix two builds: a full build into what is there
     output.mkdir(parents=True, exist_ok=True)
     names = [n for n in os.listdir(previous) if n != "pagefind"]
-    try:  # GNU cp makes the links several times faster than a loop in Python
-        subprocess.run(["cp", "-al", "--", *(str(previous / n) for n in names),
-                        str(output)], check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError):
+
+    def in_python() -> bool:
         for name in names:
             source = previous / name
             if source.is_dir():
@@ -158,7 +159,19 @@ def reuse_previous_output(previous: Path, output: Path, code: str) -> bool:
             else:
                 with contextlib.suppress(FileExistsError):
                     os.link(source, output / name)
-    return True
+        return True
+
+    try:  # GNU cp makes the links several times faster than a loop in Python
+        copy = subprocess.Popen(["cp", "-al", "--", *(str(previous / n) for n in names),
+                                 str(output)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    except OSError:
+        return in_python
+
+    def wait() -> bool:
+        return True if copy.wait() == 0 else in_python()
+
+    return wait
 
 
 def _remove_empty_parents(folder: str, top: str) -> None:
