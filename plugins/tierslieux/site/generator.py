@@ -7,6 +7,9 @@ silently missing would be worse than no site.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
 import sys
 import traceback
@@ -92,6 +95,7 @@ class VenueGenerator(Generator):
         self.context["venue_count"] = len(self.venues)
         self.context["regions"] = self.regions
         self.context["confirmed_count"] = sum(1 for v in self.venues if v.confirmed)
+        return_free_memory()
         if copied is not None:  # before any generator writes
             copied()
 
@@ -104,7 +108,8 @@ class VenueGenerator(Generator):
     def url_of(self, venue: Venue) -> str:
         return f"{self.settings['SITEURL']}/lieux/{venue.id}/"
 
-    def write(self, relative: str, content: str) -> None:
+    def write(self, relative: str, content: str | bytes) -> None:
+        """Write a page or a download (text, or UTF-8 bytes)."""
         target = os.path.join(self.output_path, relative)
         folder = os.path.dirname(target)
         if folder not in self._folders:  # one mkdir per folder, not per file
@@ -113,7 +118,12 @@ class VenueGenerator(Generator):
         if self.manifest is not None and self.manifest.incremental:
             # The previous output was copied with hard links: write a new file, never
             # into the one both folders share.
-            replace_file(target, content.encode("utf-8"))
+            replace_file(target, content.encode("utf-8") if isinstance(content, str)
+                         else content)
+            return
+        if isinstance(content, bytes):
+            with open(target, "wb") as fh:
+                fh.write(content)
             return
         with open(target, "w", encoding="utf-8") as fh:
             fh.write(content)
@@ -234,6 +244,14 @@ class VenueGenerator(Generator):
     def _departement_of(self, venue: Venue) -> Any:
         region = self._region_of(venue)
         return next(d for d in region.departements if d.code == venue.base.departement["code"])
+
+
+def return_free_memory() -> None:
+    """Give the memory freed after reading the venues (YAML events, line maps, the
+    validation's results once saved) back to the system, before the page-rendering child
+    is forked: at 20,000 venues, a few tens of MiB less in each process (glibc only)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # another C library
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 def _get_generators(pelican: Any) -> type[Generator]:

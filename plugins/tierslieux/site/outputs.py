@@ -84,11 +84,12 @@ def write_downloads(build: VenueGenerator) -> None:
         "sources": [dataset_credit(d) for d in used],
     }, datasets=used, reconciliations=reconcile_all(venues, imports_dir(build)))
 
-    def publish(relative: str, text: str) -> None:
+    def publish(relative: str, content: str | bytes) -> None:
         """Write a download now and keep only its size: at 20,000 venues the texts
-        together weigh hundreds of megabytes."""
-        build.write(relative, text)
-        done.sizes[relative] = len(text.encode("utf-8"))
+        together weigh hundreds of megabytes (the largest come as bytes, never copied)."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        build.write(relative, data)
+        done.sizes[relative] = len(data)
 
     def kept(relative: str, *inputs: Any) -> bool:
         """True when the previous build's file is still right (its size is noted)."""
