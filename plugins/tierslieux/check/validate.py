@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
-import os
-import pickle
-import sys
-import traceback
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..forked import beside, can_fork
 from ..model.paths import VENUES_DIR
 from ..model.venue import Venue
 from ..reference.enrich import enrich
@@ -61,7 +58,7 @@ def check_text(raw: bytes, path: str, ref: ReferenceData | None = None) -> list[
     return check_loaded(load_bytes(raw, path), RefChecker(ref or reference_data()))
 
 
-@contextmanager
+@contextlib.contextmanager
 def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector while reading venues.
 
@@ -176,38 +173,18 @@ def _check_files(files: list[Path], checking: _Checking,
     on two cores a forked child reads the second half and sends its results back pickled,
     which roughly halves validation. The results are the same, in the same order.
     """
-    if (len(files) < PARALLEL_FROM or memo or not hasattr(os, "fork")
-            or (os.cpu_count() or 1) < 2):
+    if len(files) < PARALLEL_FROM or memo or not can_fork():
         return [_check_file(f, checking, memo) for f in files]
     # The first file loads what is loaded lazily (schema validators, commune centres),
     # so that the child inherits it instead of loading it again.
     done = [_check_file(files[0], checking)]
     half = (len(files) + 1) // 2
-    reader, writer = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: its half, pickled into the pipe, then leave at once
-        code = 0
-        try:
-            os.close(reader)
-            payload = pickle.dumps([_check_file(f, checking) for f in files[half:]],
-                                   protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writer, "wb") as out:
-                out.write(payload)
-        except BaseException:  # reported by the parent as a failure
-            traceback.print_exc()
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(writer)
-    pipe = os.fdopen(reader, "rb")
+    second = beside(lambda: [_check_file(f, checking) for f in files[half:]],
+                    "the validation")
     try:
         done += [_check_file(f, checking) for f in files[1:half]]
-        payload = pipe.read()
-    finally:
-        pipe.close()  # on a failure here, the child's write fails and it leaves
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise RuntimeError("the validating child process failed (see above)")
-    return done + pickle.loads(payload)  # our own child's output
+    except BaseException:
+        with contextlib.suppress(Exception):
+            second()  # the child is collected before the error goes up
+        raise
+    return done + second()

@@ -12,7 +12,6 @@ import ctypes
 import ctypes.util
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from pelican.generators import Generator
 from ..check.checkmemo import CheckMemo, validation_version
 from ..check.report import print_report
 from ..check.validate import validate
+from ..forked import beside, can_fork
 from ..model.dates import build_date, is_stale
 from ..model.richtext import markdown_to_html
 from ..model.venue import Venue
@@ -42,7 +42,7 @@ from .incremental import (
     wait_background,
 )
 from .nearby import nearest
-from .outputs import OUTPUTS, Downloads
+from .outputs import AFTER_DOWNLOADS, OUTPUTS, Downloads, write_downloads
 from .structured import venue_jsonld
 from .territories import territories
 
@@ -151,9 +151,14 @@ class VenueGenerator(Generator):
         todo = [venue for venue in self.venues if self.needs(
             f"lieux/{venue.id}/index.html", digests[venue.id],
             [(views[other.id], distance) for other, distance in neighbours[venue.id]])]
-        self._split_work(todo,
-                         lambda venue: self._render_venue(venue, neighbours[venue.id]),
-                         self._write_everything_else)
+
+        def render(venue: Venue) -> None:
+            self._render_venue(venue, neighbours[venue.id])
+
+        if len(todo) < PARALLEL_FROM and self.manifest.incremental and can_fork():
+            self._rebuild(todo, render)
+        else:
+            self._split_work(todo, render, self._write_everything_else)
         self.manifest.finish()
         wait_background()
 
@@ -204,33 +209,51 @@ class VenueGenerator(Generator):
         venue pages left. The output is the same byte for byte; a failure in the child
         fails the build.
         """
-        if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if len(items) < PARALLEL_FROM or not can_fork():
             rest()
             for item in items:
                 work(item)
             return
         cut = int(len(items) * PARENT_SHARE)  # the parent also has `rest` to do
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the child renders its share, then leaves at once
-            code = 0
-            try:
-                for item in items[cut:]:
-                    work(item)
-            except BaseException:  # reported by the parent as a failed build
-                traceback.print_exc()
-                code = 1
-            finally:
-                os._exit(code)
+        pages = beside(lambda: [work(item) for item in items[cut:]] and None,
+                       "the venue pages")
         try:
             rest()
             for item in items[:cut]:
                 work(item)
-        finally:
-            _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise RuntimeError("the page-rendering child process failed (see above)")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                pages()  # the child is collected before the error goes up
+            raise
+        pages()
+
+    def _rebuild(self, todo: list[Venue], render: Callable[[Venue], None]) -> None:
+        """A rebuild renders few pages, and its longest output is the downloads (every
+        venue is in them): a forked child writes them while this process writes what does
+        not describe them, then, with the child's sizes and manifest entries, the rest."""
+        downloads = beside(self._downloads_in_child, "the downloads")
+        try:
+            for write in OUTPUTS:
+                if write is not write_downloads and write not in AFTER_DOWNLOADS:
+                    write(self)
+            for venue in todo:
+                render(venue)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                downloads()
+            raise
+        self.downloads, files = downloads()
+        assert self.manifest is not None
+        self.manifest.files.update(files)
+        for write in OUTPUTS:
+            if write in AFTER_DOWNLOADS:
+                write(self)
+
+    def _downloads_in_child(self) -> tuple[Downloads | None, dict[str, str]]:
+        write_downloads(self)
+        wait_background()  # the download rows' cache, written by a child of its own
+        assert self.manifest is not None
+        return self.downloads, self.manifest.files
 
     def absolute(self, url: str) -> str:
         """Absolute URL for feeds, JSON-LD and Open Graph (SITE_DOMAIN when SITEURL is local)."""

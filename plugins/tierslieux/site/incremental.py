@@ -300,5 +300,8 @@ def in_background(work: Callable[[], None], fork: bool = True) -> None:
 
 
 def wait_background() -> None:
+    """Collect this process's background children (a forked child also inherits its
+    parent's list: those are not its children, and are left to the parent)."""
     while _BACKGROUND:
-        os.waitpid(_BACKGROUND.pop(), 0)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_BACKGROUND.pop(), 0)

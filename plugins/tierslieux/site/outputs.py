@@ -2,7 +2,9 @@
 
 Each function takes the running generator (its venues, settings and writers) and writes one
 family of files. `OUTPUTS` lists them in the order they run: the data page shows the sizes
-of the downloads, so downloads come first. Adding an output means one function and one line.
+of the downloads, so downloads come first, and `AFTER_DOWNLOADS` names what depends on
+them (a rebuild writes the downloads in a child beside the others). Adding an output means
+one function and one line.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ def write_data_pages(build: VenueGenerator) -> None:
 
 
 def write_other_pages(build: VenueGenerator) -> None:
-    """Contribute, statistics, embed and 404."""
+    """Contribute (and the communes its form suggests), embed and 404."""
     form = build.settings.get("CONTRIBUTE_FORM")
     build.render("contribuer", "contribuer/index.html", page_name="contribuer", form=form)
     if form:  # the form's questions and messages, read by its JavaScript
@@ -191,12 +193,16 @@ def write_other_pages(build: VenueGenerator) -> None:
                     json.dumps(form, ensure_ascii=False, separators=(",", ":")))
     for prefix, text in communes_by_postcode(reference_data()).items():
         build.write(f"donnees/communes/{prefix}.json", text)
+    build.render("embed", "embed/index.html", page_name="embed")
+    build.render("404", "404.html", page_name="404")
+
+
+def write_statistics(build: VenueGenerator) -> None:
+    """/statistiques/, with the census comparison the data pages worked out."""
     build.render("statistiques", "statistiques/index.html", page_name="statistiques",
                  stats=stats.compute(build.venues, reference_data()),
                  map_shapes=choropleth.shapes(), map_source=choropleth.SOURCE,
                  recensement=build.downloads.recensement if build.downloads else None)
-    build.render("embed", "embed/index.html", page_name="embed")
-    build.render("404", "404.html", page_name="404")
 
 
 def write_feeds(build: VenueGenerator) -> None:
@@ -226,11 +232,14 @@ OUTPUTS: list[Callable[[VenueGenerator], None]] = [
     write_downloads,
     write_home,
     write_territory_pages,
-    write_data_pages,
     write_other_pages,
     write_feeds,
     copy_vendor_files,
+    write_data_pages,
+    write_statistics,
 ]
+# What needs the downloads written first (their sizes, the census comparison).
+AFTER_DOWNLOADS = {write_data_pages, write_statistics}
 
 
 def _data_package(build: VenueGenerator, done: Downloads,
