@@ -24,15 +24,20 @@ CACHE_DIR = Path(os.environ.get("TIERSLIEUX_CACHE") or ROOT / ".cache" / "tiersl
 VALIDATION_INPUTS = ["plugins/tierslieux", "schema", "package-lock.json", "pyproject.toml"]
 
 
-def validation_version(root: Path = ROOT) -> str:
-    """A digest of everything a file's single-file results depend on, besides its bytes."""
-    digest = hashlib.sha256(b"validation 1\0")
-    for base in VALIDATION_INPUTS:
+def add_files(digest: Any, bases: list[str], root: Path = ROOT) -> None:
+    """Add to `digest` the name and bytes of every file of `bases` (files or folders)."""
+    for base in bases:
         top = root / base
         paths = [top] if top.is_file() else sorted(
             p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         for path in paths:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+
+
+def validation_version(root: Path = ROOT) -> str:
+    """A digest of everything a file's single-file results depend on, besides its bytes."""
+    digest = hashlib.sha256(b"validation 1\0")
+    add_files(digest, VALIDATION_INPUTS, root)
     return digest.hexdigest()
 
 

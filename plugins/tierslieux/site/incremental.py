@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from ..check.checkmemo import CACHE_DIR
+from ..check.checkmemo import CACHE_DIR, add_files
 from ..model.dates import build_date
 from ..model.paths import ROOT
 from ..model.venue import Venue
@@ -45,12 +45,7 @@ def code_version(settings: dict[str, Any], extra: Any = None, root: Path = ROOT)
     """A digest of the code, the theme, the settings, the build date and `extra`."""
     digest = hashlib.sha256(f"manifest {MANIFEST_VERSION}\0".encode())
     digest.update(json.dumps(extra, sort_keys=True, default=_opaque).encode())
-    for base in CODE_PATHS:
-        top = root / base
-        paths = [top] if top.is_file() else sorted(
-            p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in paths:
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    add_files(digest, CODE_PATHS, root)
     shown = {k: v for k, v in settings.items() if k not in PLACE_SETTINGS}
     digest.update(json.dumps(shown, sort_keys=True, default=_opaque).encode())
     digest.update(build_date(root).isoformat().encode())
