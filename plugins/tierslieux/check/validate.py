@@ -9,12 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..forked import beside, can_fork
 from ..model.paths import VENUES_DIR
 from ..model.venue import Venue
 from ..reference.enrich import enrich
 from ..reference.refdata import ReferenceData, reference_data
 from .crosscheck import duplicate_ids, likely_duplicates, reused_ids
+from .forked import beside, can_fork
 from .problems import Problem
 from .refcheck import RefChecker
 from .schemacheck import check_schema

@@ -20,9 +20,9 @@ from pelican import signals
 from pelican.generators import Generator
 
 from ..check.checkmemo import CheckMemo, validation_version
+from ..check.forked import beside, can_fork
 from ..check.report import print_report
 from ..check.validate import validate
-from ..forked import beside, can_fork
 from ..model.dates import build_date, is_stale
 from ..model.richtext import markdown_to_html
 from ..model.venue import Venue
