@@ -223,11 +223,15 @@ export function addMarkers(v) {
     (v.statut === "ferme" ? " tl-marker-closed" : "") +
     (v.etapes.length ? " tl-marker-itinerant" : ""));
   var m = L.marker(v.points[0], { icon: icon, title: label, alt: label, venueId: v.id });
-  var narrow = mapEl.clientWidth < 500;  // a phone: keep popups clear of the controls
-  m.bindPopup(function () { return popup(v); },
-              { maxWidth: Math.max(200, Math.min(320, mapEl.clientWidth - 90)),
-                autoPanPaddingTopLeft: narrow ? L.point(10, 130) : L.point(5, 5) });
-  if (v.etapes.length) { m.on("popupopen", function () { showStops(v); }); }
+  // Its popup is bound once the marker is first drawn: binding costs more than making the
+  // marker, and most markers are never drawn on their own.
+  m.once("add", function () {
+    var narrow = mapEl.clientWidth < 500;  // a phone: keep popups clear of the controls
+    m.bindPopup(function () { return popup(v); },
+                { maxWidth: Math.max(200, Math.min(320, mapEl.clientWidth - 90)),
+                  autoPanPaddingTopLeft: narrow ? L.point(10, 130) : L.point(5, 5) });
+    if (v.etapes.length) { m.on("popupopen", function () { showStops(v); }); }
+  });
   v.markers = [m];
 }
 
