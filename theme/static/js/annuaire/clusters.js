@@ -1,17 +1,21 @@
 /* The venues' markers, grouped in clusters by Supercluster (a classic script loaded before
    the modules, so `Supercluster` is a global, like `L`). Leaflet.markercluster, used before,
    builds its tree of clusters in chunks, yielding between them, so that thousands of
-   markers took most of the time to a drawn map; Supercluster indexes 20,000 points in a
-   few tens of milliseconds, and only the clusters and markers around the view are drawn,
+   markers took most of the time to a drawn map; Supercluster indexes them in one go, in a
+   fraction of that time, and only the clusters and markers around the view are drawn,
    again after each move.
 
    The layer keeps the part of markercluster's interface the directory (and its tests) use:
    addLayers, clearLayers, getLayers, getBounds, zoomToShowLayer; the same cluster bubbles
    (`.marker-cluster` with their count in a span) and the same clicks: a cluster zooms in
-   until it splits, and venues at the same place (which no zoom separates) spread out around
-   it, on legs, at the map's last zoom level. */
+   until it splits; the venues of a cluster at the map's last zoom level, or at the same
+   place (which no zoom separates), spread out around it, on legs. */
 
 var RADIUS = 50;  // pixels, as markercluster's maxClusterRadius
+/* Up to this zoom level (a département fills the screen), clusters come from a first index
+   that starts there: it takes a third of the time of one down to the last zoom level at
+   20,000 venues (half at 3,500), which is made when a view needs it or the browser is idle. */
+var QUICK_MAX = 10;
 var LEG = { color: "#222", weight: 1.5, opacity: 0.5, interactive: false };
 
 /* Markercluster's default bubble: its colour and size say how many venues it holds. */
@@ -49,8 +53,10 @@ export var ClusterLayer = L.Layer.extend({
   initialize: function () {
     this._markers = [];  // the markers in the layer, indexed by Supercluster in this order
     this._position = new Map();  // marker -> its index in _markers
-    this._index = null;
-    this._shown = new Map();  // key ("m" + marker index, "c" + cluster id) -> layer on the map
+    this._points = [];  // the markers' places, as Supercluster reads them
+    this._quick = null;  // the index for zooms up to QUICK_MAX
+    this._full = null;  // the index for every zoom, made when first needed
+    this._shown = new Map();  // key ("m" + marker index, "c" + index + cluster id) -> layer
     this._spider = null;  // the cluster whose venues are spread out, and their legs
   },
 
@@ -93,12 +99,16 @@ export var ClusterLayer = L.Layer.extend({
   _reindex: function () {
     if (!this._map) { return; }
     this._unspread();
-    this._index = new Supercluster({ radius: RADIUS, extent: 256, minZoom: this._map.getMinZoom(),
-                                     maxZoom: this._maxZoom });
-    this._index.load(this._markers.map(function (m, i) {
+    this._points = this._markers.map(function (m, i) {
       var at = m.getLatLng();
       return { type: "Feature", properties: { i: i }, geometry: { type: "Point", coordinates: [at.lng, at.lat] } };
-    }));
+    });
+    this._full = null;
+    this._quick = this._maxZoom > QUICK_MAX ? this._load(QUICK_MAX, "q") : this._fullIndex();
+    var self = this;
+    if (!this._full && window.requestIdleCallback) {
+      requestIdleCallback(function () { if (self._map) { self._fullIndex(); } });
+    }
     // Cluster ids are only valid in the index that made them.
     var map = this._map;
     this._shown.forEach(function (layer, key, shown) {
@@ -108,21 +118,36 @@ export var ClusterLayer = L.Layer.extend({
     this.fire("clustered");
   },
 
+  _load: function (maxZoom, name) {
+    var index = new Supercluster({ radius: RADIUS, extent: 256, minZoom: this._map.getMinZoom(),
+                                   maxZoom: maxZoom }).load(this._points);
+    index.name = name;  // in the keys of its clusters
+    return index;
+  },
+
+  _fullIndex: function () {
+    if (!this._full) { this._full = this._load(this._maxZoom, "f"); }
+    return this._full;
+  },
+
+  _indexAt: function (zoom) { return zoom <= QUICK_MAX ? this._quick : this._fullIndex(); },
+
   /* Draws what lies in the view (and, on a computer, a screen around it, so that a short
      pan finds the venues there): the venue markers left alone, and bubbles. */
   _render: function () {
     var map = this._map;
-    if (!map || !this._index) { return; }
+    if (!map || !this._quick) { return; }
     var b = map.getBounds();
     if (!L.Browser.mobile) { b = b.pad(1); }
-    var found = this._index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
-                                        Math.round(map.getZoom()));
+    var index = this._indexAt(Math.round(map.getZoom()));
+    var found = index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+                                  Math.round(map.getZoom()));
     var next = new Map(), self = this;
     found.forEach(function (f) {
       var p = f.properties, key, layer;
       if (p.cluster) {
-        key = "c" + p.cluster_id;
-        layer = self._shown.get(key) || self._bubble(f);
+        key = "c" + index.name + p.cluster_id;
+        layer = self._shown.get(key) || self._bubble(f, index);
       } else {
         key = "m" + p.i;
         layer = self._markers[p.i];
@@ -139,32 +164,31 @@ export var ClusterLayer = L.Layer.extend({
     this._shown = next;
   },
 
-  _bubble: function (f) {
+  _bubble: function (f, index) {
     var c = f.geometry.coordinates, id = f.properties.cluster_id;
     var m = L.marker([c[1], c[0]], { icon: bubble(f.properties.point_count) });
-    m.on("click", function () { this._open(id, m); }, this);
+    m.on("click", function () { this._open(index, id, m); }, this);
     return m;
   },
 
   /* A cluster clicked: zoom in until it splits; at the last zoom level, or when its venues
      share one place, spread them out. */
-  _open: function (id, bubbleMarker) {
+  _open: function (index, id, bubbleMarker) {
     var map = this._map;
-    var zoom = this._index.getClusterExpansionZoom(id);
-    var leaves = this._index.getLeaves(id, Infinity);
+    var zoom = index.getClusterExpansionZoom(id);
+    var leaves = index.getLeaves(id, Infinity);
     var first = leaves[0].geometry.coordinates;
     var samePlace = leaves.every(function (f) {
       return f.geometry.coordinates[0] === first[0] && f.geometry.coordinates[1] === first[1];
     });
     if (samePlace || zoom > this._maxZoom || map.getZoom() >= this._maxZoom) {
-      this._spread(id, bubbleMarker, leaves);
+      this._spread("c" + index.name + id, bubbleMarker, leaves);
     } else {
       map.setView(bubbleMarker.getLatLng(), Math.min(zoom, this._maxZoom));
     }
   },
 
-  _spread: function (id, bubbleMarker, leaves) {
-    var key = "c" + id;
+  _spread: function (key, bubbleMarker, leaves) {
     if (this._spider && this._spider.key === key) { return; }
     this._unspread();
     var map = this._map, self = this;
@@ -211,23 +235,24 @@ export var ClusterLayer = L.Layer.extend({
   /* Whether the venue at index `i` is drawn on its own at `zoom`. */
   _alone: function (i, at, zoom) {
     var d = 1e-6;
-    return this._index.getClusters([at.lng - d, at.lat - d, at.lng + d, at.lat + d], zoom)
+    return this._indexAt(zoom).getClusters([at.lng - d, at.lat - d, at.lng + d, at.lat + d], zoom)
       .some(function (f) { return !f.properties.cluster && f.properties.i === i; });
   },
 
   /* Spreads out the drawn cluster that holds the venue at index `i`. */
   _spreadAround: function (i, at, zoom) {
-    var self = this, map = this._map;
+    var self = this, map = this._map, index = this._indexAt(zoom);
     var reach = RADIUS * 2 * 360 / (256 * Math.pow(2, zoom));  // degrees of longitude
-    this._index.getClusters([at.lng - reach, at.lat - reach, at.lng + reach, at.lat + reach], zoom)
+    index.getClusters([at.lng - reach, at.lat - reach, at.lng + reach, at.lat + reach], zoom)
       .some(function (f) {
         if (!f.properties.cluster) { return false; }
-        var leaves = self._index.getLeaves(f.properties.cluster_id, Infinity);
-        var bubbleMarker = self._shown.get("c" + f.properties.cluster_id);
+        var key = "c" + index.name + f.properties.cluster_id;
+        var leaves = index.getLeaves(f.properties.cluster_id, Infinity);
+        var bubbleMarker = self._shown.get(key);
         if (!bubbleMarker || !leaves.some(function (l) { return l.properties.i === i; })) {
           return false;
         }
-        self._spread(f.properties.cluster_id, bubbleMarker, leaves);
+        self._spread(key, bubbleMarker, leaves);
         return map.hasLayer(self._markers[i]);
       });
   },
