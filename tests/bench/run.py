@@ -339,7 +339,7 @@ def measure_map(site: Path, runs: int) -> list[dict[str, Any]]:
                     const data = performance.getEntriesByType("resource")
                         .find(e => e.name.endsWith("/donnees/carte.json"));
                     // The marks the map's modules set (main.js, map.js): the first after
-                    // `after` (the empty cluster group, added to the map, marks "clustered").
+                    // `after` (the empty cluster layer, added to the map, marks "clustered").
                     const mark = (name, after) => {
                         const m = performance.getEntriesByName("tierslieux:" + name)
                             .find(e => e.startTime >= (after || 0));
