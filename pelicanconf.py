@@ -121,10 +121,8 @@ VENDOR_FILES = {
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",
-    "leaflet.markercluster/dist/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
-    "leaflet.markercluster/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",
-    "leaflet.markercluster/dist/MarkerCluster.Default.css":
-        "markercluster/MarkerCluster.Default.css",
+    # Supercluster's browser bundle (kdbush included), a classic script: the global Supercluster.
+    "supercluster/dist/supercluster.min.js": "supercluster/supercluster.min.js",
     # Ajv's browser bundle (the ajv package itself is CommonJS only), for the contribution
     # form: it checks answers against the same JSON Schema as the validator.
     "ajv-dist/dist/ajv2020.min.js": "ajv/ajv2020.min.js",

@@ -80,7 +80,9 @@ def test_data_page_links_every_download_with_its_size(fixture_site: Path) -> Non
 def test_front_end_libraries_come_from_node_modules(fixture_site: Path) -> None:
     built = fixture_site / "vendor" / "leaflet" / "leaflet.js"
     assert built.read_bytes() == (ROOT / "node_modules/leaflet/dist/leaflet.js").read_bytes()
-    assert (fixture_site / "vendor" / "markercluster" / "leaflet.markercluster.js").exists()
+    built = fixture_site / "vendor" / "supercluster" / "supercluster.min.js"
+    assert built.read_bytes() == (
+        ROOT / "node_modules/supercluster/dist/supercluster.min.js").read_bytes()
 
 
 def test_invalid_venue_stops_the_build_with_a_french_message(tmp_path: Path) -> None:

@@ -205,6 +205,44 @@ def test_itinerant_venue_is_one_venue_with_its_stops_linked(page, served_site):
     assert page.locator(".tl-marker-stop").count() == 0
 
 
+def test_a_cluster_zooms_in_and_venues_at_one_place_spread_out(page, served_site):
+    open_home(page, served_site)
+    zoom = "() => window.tierslieux.map.getZoom()"
+    page.evaluate("() => window.tierslieux.map.setView([46.5, 2.5], 3, {animate: false})")
+    bubble = page.locator(".marker-cluster").first
+    bubble.wait_for()
+    before = page.evaluate(zoom)
+    page.evaluate("""() => { window.moved = false;
+        window.tierslieux.map.once("moveend", () => { window.moved = true; }); }""")
+    bubble.click()
+    page.wait_for_function("() => window.moved")  # the zoom animation is over
+    assert page.evaluate(zoom) > before
+    # Two venues at the same place are one cluster at any zoom: a click spreads them out,
+    # on legs, each marker with its popup; zooming out gathers them again.
+    page.evaluate("""() => {
+        const {map, cluster} = window.tierslieux;
+        const markers = cluster.getLayers();
+        const by = id => markers.find(m => m.options.venueId === id);
+        by("coworking-faubourg").setLatLng(by("atelier-commun-rennes").getLatLng());
+        cluster.setLayers(markers);
+        map.setView(by("atelier-commun-rennes").getLatLng(), 14, {animate: false});
+    }""")
+    page.wait_for_selector(".marker-cluster span >> text='2'")
+    assert page.locator(".leaflet-marker-icon.tl-marker").count() == 0
+    page.locator(".marker-cluster").click()
+    assert page.evaluate(zoom) == 14
+    assert page.locator(".leaflet-marker-icon.tl-marker").count() == 2
+    assert page.locator(".leaflet-overlay-pane path").count() == 2  # the legs
+    page.locator(".leaflet-marker-icon[title^='Coworking du Faubourg']").click()
+    assert "Coworking du Faubourg" in page.locator(".leaflet-popup-content .popup").inner_text()
+    page.evaluate("() => window.tierslieux.map.setZoom(12, {animate: false})")
+    assert page.locator(".leaflet-marker-icon.tl-marker").count() == 0
+    assert page.locator(".leaflet-overlay-pane path").count() == 0
+    # Asked for one of them (the list's "Voir sur la carte"), the map spreads them out too.
+    open_popup(page, "atelier-commun-rennes")
+    assert page.locator(".leaflet-marker-icon.tl-marker").count() == 2
+
+
 def test_a_stop_without_fixed_days_invents_none():
     assert week_schedule('unknown "halte toutes les deux semaines"') == [
         ("Sans jour fixe", "halte toutes les deux semaines")]

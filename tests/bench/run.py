@@ -264,11 +264,11 @@ INIT_SCRIPT = """
       const icons = document.querySelectorAll(
         "#carte .marker-cluster, #carte .tl-marker").length;
       const tl = window.tierslieux;
-      const top = tl && tl.cluster && tl.cluster._topClusterLevel;
-      const count = top ? top.getChildCount() : -1;
+      const count = tl && tl.cluster ? tl.cluster.getLayers().length : -1;
       if (icons > 0 && b.icons === undefined) { b.icons = now; }
-      // Drawn: the attribute is set, cluster icons are in the DOM, and (chunked loading
-      // over) every marker the default filters show is in the cluster group.
+      // Drawn: the attribute is set, cluster icons are in the DOM, and every marker the
+      // default filters show is in the cluster layer (which clusters and draws the view
+      // in the same task as it is given the markers: clusters.js).
       if (icons > 0 && (expected < 0 || count < 0 || count === expected)) {
         Object.assign(b, {drawn: now, count: count, iconCount: icons, done: true});
         return;
@@ -340,7 +340,7 @@ def measure_map(site: Path, runs: int) -> list[dict[str, Any]]:
                     const data = performance.getEntriesByType("resource")
                         .find(e => e.name.endsWith("/donnees/carte.json"));
                     // The marks the map's modules set (main.js, map.js): the first after
-                    // `after` (the empty cluster group, added to the map, marks "clustered").
+                    // `after` (the empty cluster layer, added to the map, marks "clustered").
                     const mark = (name, after) => {
                         const m = performance.getEntriesByName("tierslieux:" + name)
                             .find(e => e.startTime >= (after || 0));
@@ -594,7 +594,7 @@ def map_phases(res: dict[str, Any]) -> str | None:
 
 def map_script_phases(res: dict[str, Any]) -> str | None:
     """Where the script's time goes once the data is in: decoding carte.json, making one
-    Leaflet marker per venue, clustering them (markercluster's last chunk)."""
+    Leaflet marker per venue, clustering them and drawing the view's clusters."""
     runs = [r for r in res.get("map") or [] if not r.get("timeout")]
     if not runs or any(r.get("decoded") is None for r in runs):
         return None
@@ -759,7 +759,7 @@ def notes(results: dict[int, dict[str, Any]]) -> list[str]:
         "articles a page), default 'notmyidea' theme, one .md article per venue.",
         "Home map: headless Chromium, loopback http.server (no gzip), cold cache each run; "
         "from navigation start (performance.now()) to #carte[data-loaded], cluster icons in "
-        "the DOM and every default-filtered marker in the cluster group. kB = 1,000 bytes.",
+        "the DOM and every default-filtered marker in the cluster layer. kB = 1,000 bytes.",
     ]
     for n, res in sorted(results.items()):
         title = column_title(n, results)

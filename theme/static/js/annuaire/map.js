@@ -5,11 +5,12 @@
    (one venue in the cluster counts) at its first stop; opening it draws all its stops,
    linked. A venue nobody confirmed since the dataset it was imported from gets a hollow
    marker and says so in its popup; the datasets of the venues shown are credited in the
-   map's attribution (CC BY requires it). Leaflet and its cluster plugin are classic
-   scripts loaded before the modules run, so `L` is a global. */
+   map's attribution (CC BY requires it). Leaflet is a classic script loaded before the
+   modules run, so `L` is a global; clusters.js draws the clusters. */
 import { mapEl, embed } from "./page.js";
 import { venueLink } from "./links.js";
 import { openingText } from "./hours.js";
+import { ClusterLayer } from "./clusters.js";
 
 // Set by createMap(); importers see them through live bindings.
 export let map = null;
@@ -83,12 +84,8 @@ export function createMap() {
   var toggle = mapEl.querySelector(".leaflet-control-layers-toggle");
   if (toggle) { toggle.title = "Fond de carte"; toggle.setAttribute("aria-label", "Fond de carte"); }
   outlines();
-  // Chunked loading keeps the page responsive while thousands of markers are clustered;
-  // whatever can wait for the markers (clustered()) runs once the last chunk is done.
-  cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50,
-                                   chunkedLoading: true, chunkProgress: function (done, total) {
-                                     if (done === total) { afterClustering(); }
-                                   } });
+  // Whatever can wait for the markers (clustered()) runs once they are clustered and drawn.
+  cluster = new ClusterLayer().on("clustered", afterClustering);
   map.addLayer(cluster);
   icons = {};
   map.on("popupclose", function () {
@@ -226,11 +223,15 @@ export function addMarkers(v) {
     (v.statut === "ferme" ? " tl-marker-closed" : "") +
     (v.etapes.length ? " tl-marker-itinerant" : ""));
   var m = L.marker(v.points[0], { icon: icon, title: label, alt: label, venueId: v.id });
-  var narrow = mapEl.clientWidth < 500;  // a phone: keep popups clear of the controls
-  m.bindPopup(function () { return popup(v); },
-              { maxWidth: Math.max(200, Math.min(320, mapEl.clientWidth - 90)),
-                autoPanPaddingTopLeft: narrow ? L.point(10, 130) : L.point(5, 5) });
-  if (v.etapes.length) { m.on("popupopen", function () { showStops(v); }); }
+  // Its popup is bound once the marker is first drawn: binding costs more than making the
+  // marker, and most markers are never drawn on their own.
+  m.once("add", function () {
+    var narrow = mapEl.clientWidth < 500;  // a phone: keep popups clear of the controls
+    m.bindPopup(function () { return popup(v); },
+                { maxWidth: Math.max(200, Math.min(320, mapEl.clientWidth - 90)),
+                  autoPanPaddingTopLeft: narrow ? L.point(10, 130) : L.point(5, 5) });
+    if (v.etapes.length) { m.on("popupopen", function () { showStops(v); }); }
+  });
   v.markers = [m];
 }
 

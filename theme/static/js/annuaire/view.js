@@ -35,8 +35,7 @@ export function apply(fit, instant) {
     if (generation !== countsGeneration) { return; }  // a later apply() counts instead
     countsFrame = requestAnimationFrame(function () { countsTimer = setTimeout(updateCounts, 0); });
   });
-  cluster.clearLayers();
-  cluster.addLayers([].concat.apply([], visible.map(function (v) { return v.markers; })));
+  cluster.setLayers([].concat.apply([], visible.map(function (v) { return v.markers; })));
   creditSources(visible);
   var distances = distancesFrom(visible);
   if (hasList) {
