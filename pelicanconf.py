@@ -123,6 +123,10 @@ VENDOR_FILES = {
     "leaflet/dist/images": "leaflet/images",
     # Supercluster's browser bundle (kdbush included), a classic script: the global Supercluster.
     "supercluster/dist/supercluster.min.js": "supercluster/supercluster.min.js",
+    # Their licences travel with the copies (the minified bundles carry no notice).
+    "leaflet/LICENSE": "leaflet/LICENSE.txt",
+    "supercluster/LICENSE": "supercluster/LICENSE.txt",
+    "supercluster/node_modules/kdbush/LICENSE": "supercluster/LICENSE-kdbush.txt",
     # Ajv's browser bundle (the ajv package itself is CommonJS only), for the contribution
     # form: it checks answers against the same JSON Schema as the validator.
     "ajv-dist/dist/ajv2020.min.js": "ajv/ajv2020.min.js",

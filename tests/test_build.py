@@ -83,6 +83,11 @@ def test_front_end_libraries_come_from_node_modules(fixture_site: Path) -> None:
     built = fixture_site / "vendor" / "supercluster" / "supercluster.min.js"
     assert built.read_bytes() == (
         ROOT / "node_modules/supercluster/dist/supercluster.min.js").read_bytes()
+    # The minified bundles carry no licence text: their licences are published beside them.
+    for folder, licence in (("leaflet", "LICENSE.txt"), ("supercluster", "LICENSE.txt"),
+                            ("supercluster", "LICENSE-kdbush.txt")):
+        text = (fixture_site / "vendor" / folder / licence).read_text(encoding="utf-8")
+        assert "Copyright" in text or "copyright" in text
 
 
 def test_invalid_venue_stops_the_build_with_a_french_message(tmp_path: Path) -> None:
