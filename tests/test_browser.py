@@ -80,5 +80,11 @@ def test_overseas_shortcut_shows_the_overseas_venue(page, served_site: str) -> N
     page.wait_for_selector("#carte[data-loaded]")
     button = page.get_by_role("button", name="La Réunion (1)")
     button.click()
-    page.wait_for_timeout(300)
+    # The Réunion venue's own marker is drawn, on screen (waited for: a loaded machine
+    # draws later).
+    page.wait_for_function("""() => {
+        const {map, cluster} = window.tierslieux;
+        const m = cluster.getLayers().find(l => l.options.venueId === 'fablab-du-barachois');
+        return map.hasLayer(m) && map.getBounds().contains(m.getLatLng());
+    }""", timeout=10_000)
     assert page.locator(".leaflet-marker-icon.tl-marker").count() >= 1

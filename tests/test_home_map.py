@@ -188,7 +188,7 @@ def test_itinerant_venue_is_one_venue_with_its_stops_linked(page, served_site):
     assert on_map(page) == ["tiers-lieu-roulant"]
     # One marker at low zoom: the cluster (or the marker) counts one venue, not 3 stops.
     page.evaluate("() => window.tierslieux.map.setView([44.5, 3.5], 6, {animate: false})")
-    page.wait_for_timeout(200)
+    page.wait_for_selector(".leaflet-marker-icon.tl-marker-itinerant")
     assert page.locator(".leaflet-marker-icon.tl-marker-itinerant").count() == 1
     assert page.locator(".marker-cluster").count() == 0
     assert page.locator("#liste-lieux li").count() == 1
