@@ -26,7 +26,6 @@ import yaml
 
 from ..check.logsafe import log_line
 from ..check.validate import check_text, validate
-from ..check.venuefiles import describe_os_error, read_capped
 from ..check.yamlload import load_bytes
 from ..importing.normalize import date as normalize_date
 from ..model.dates import french_date
@@ -298,42 +297,19 @@ def confirm(body: str, author: str, day: dt.date, venues_dir: Path,
 
 # -- the command ---------------------------------------------------------------------------
 
-MAX_BODY_BYTES = 4 * 65536  # GitHub keeps at most 65,536 characters of an issue body
-
-
-def _read_body(path: Path) -> str:
-    try:
-        raw = read_capped(path, MAX_BODY_BYTES)
-    except OSError as exc:
-        raise RequestError(f"impossible de lire {path} ({describe_os_error(exc)}).") from None
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestError(f"{path} est trop long pour être le texte d'une demande.")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RequestError(f"{path} n'est pas un texte en UTF-8.") from None
-
-
-def _day(text: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _run(args: argparse.Namespace) -> int:
-    day = _day(args.date)
+    day = fromissue.checked_on(args.date)  # required here: never today's by default
     if day is None:
         print(log_line(f"erreur : --date « {args.date} » n'est pas une date au format "
                        "AAAA-MM-JJ (par exemple 2026-11-20)."), file=sys.stderr)
         return 2
     try:
-        body = _read_body(Path(args.body))
+        body = fromissue.read_body(Path(args.body))
         path, changes = confirm(body, args.author, day, Path(args.into),
                                 Path(args.codeowners))
-    except RequestError as exc:
+    except (RequestError, fromissue.FormError) as exc:
         print("La demande n'a pas pu être appliquée. À corriger :")
         for line in str(exc).split("\n"):
             print(log_line(f"- {line}"))
