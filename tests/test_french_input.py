@@ -36,6 +36,10 @@ from tierslieux.model.schema import resolve, venue_schema
     ("7j/7 24h/24", "Mo-Su 00:00-24:00"),
     ("les mercredis de 14 heures à 18 heures", "We 14:00-18:00"),
     ("du lundi au vendredi de 9h à\n12h et de 14h à 17h", "Mo-Fr 09:00-12:00,14:00-17:00"),
+    # « après-midi » is a word before the hours, « midi » a time.
+    ("le samedi de 10h a 17h et le mercredi apres-midi de 14h a 18h",
+     "Sa 10:00-17:00; We 14:00-18:00"),
+    ("mardi 9h-midi et 14h-18h", "Tu 09:00-12:00,14:00-18:00"),
 ])
 def test_hours_in_french_become_the_osm_expression(written: str, expression: str) -> None:
     assert from_sentence(written) == expression

@@ -150,7 +150,8 @@ def from_sentence(text: str) -> str | None:
     unread (None), so nothing is guessed.
     """
     value = plain(text).replace("’", "'").replace("h00", "h")
-    value = value.replace("midi", "12h")
+    # « midi » is a time (« de 9h à midi »), « après-midi » only a word (its hours follow).
+    value = re.sub(r"(?<!apres-)(?<!apres )\bmidi\b", "12h", value)
     value = value.replace("minuit", "24h").replace("12h30 a 12h", "12h30")
     rules: list[tuple[list[int], list[str]]] = []  # days, ranges (or [APPOINTMENT])
     closed: set[int] = set()
